@@ -1,0 +1,56 @@
+"""Text normalisation shared by readers and the parser.
+
+Labels are matched after `fold()`: NFKC (full-width digits and brackets become ASCII), Traditional
+Chinese folded to Simplified, whitespace, punctuation and quote marks removed. Matching on folded
+text is what lets "（二） 部分公开 (区分处理的, 只记 这一情形…" and "(二)部分公开（…只计…" meet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Characters that carry no meaning inside a label: spaces of every width, punctuation, brackets,
+# quotes, list markers, and the separators PDF converters emit.
+_DROP = re.compile(
+    r"[\s\u00a0\u3000\u200b\ufeff"
+    r"()（）\[\]【】〔〕{}<>《》〈〉“”\"'‘’`·•・.,，、;；:：!！?？/／\\|_\-—–－~～*#＋+=]"
+)
+_VARIANTS = str.maketrans({"記": "计", "记": "计", "計": "计", "拾": "十"})
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # opencc-python-reimplemented: pure Python, ships its dictionaries
+
+    return opencc.OpenCC("t2s")
+
+
+# A handful of characters that occur in the format's labels in Traditional pages; if any appears,
+# the text is converted with OpenCC. Cheaper than converting every document.
+_TRADITIONAL_HINTS = set("訊開關處請據機構監護實與國類復審結維糾於為來報書條項數量發廢現規範許強費員經濟銷總計辦當")
+
+
+def looks_traditional(text: str) -> bool:
+    hits = sum(1 for ch in text if ch in _TRADITIONAL_HINTS)
+    return hits >= 3
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese (identity on Simplified text)."""
+    if not looks_traditional(text):
+        return text
+    return _t2s().convert(text)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """The comparable form of a label: see the module docstring."""
+    t = nfkc(text).translate(_VARIANTS)
+    t = to_simplified(t) if looks_traditional(t) else t
+    return _DROP.sub("", t)
