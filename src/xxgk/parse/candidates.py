@@ -1,0 +1,146 @@
+"""The possible readings of one printed row: which printed token fills which column.
+
+A clean grid row has exactly one reading. A row extracted from PDF may have lost cells (fewer
+tokens than columns: every placement of the lost cells is a reading, the lost cells to be inferred
+by the rules). A row of web-copied text may have its digits run together ("9000009") and its blank
+cells vanished: every split of the digits and placement of the blanks is a reading. The rules,
+not the reader, choose among them (`reconcile`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from ..document import Source
+from ..editions import ValueKind
+from .. import values as V
+from .pieces import Piece
+
+GapKind = Literal["none", "lost", "blank"]
+MAX_CANDIDATES = 4000
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One column of one reading."""
+
+    value: int | float | None
+    raw: str | None
+    source: Source | None
+    lost: bool = False  # not printed or lost in extraction: a variable for the rules
+    unreadable: bool = False
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    kind: ValueKind = "count"
+    default_unit: str | None = None
+    typical_digits: int | None = None  # a prior for splitting run-together digits (table 2)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    slots: tuple[Slot, ...]
+    cost: float
+
+
+_RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d+)(?P<frac>\.\d+)?(?P<unit>\s*(?:亿元|万元|千元|元|件|个|项|条))?$")
+
+
+def _atom(piece: Piece, col: ColumnSpec) -> Slot:
+    if piece.kind == "empty":
+        return Slot(None, piece.text.strip() or "", piece.source)
+    try:
+        v = V.parse(piece.text, col.kind, col.default_unit)
+    except V.Unreadable:
+        return Slot(None, piece.text.strip(), piece.source, unreadable=True)
+    return Slot(v.value, piece.text.strip(), piece.source, unit=v.unit)
+
+
+def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slot], float]]:
+    """Ways to read one run of digits as len(cols) consecutive cells."""
+    text = V.nfkc(piece.text)
+    m = _RUN.match(text.strip())
+    if m is None:
+        return
+    lead = len(text) - len(text.lstrip())
+    digits = m.group("int")
+    sign, frac, unit = m.group("sign") or "", m.group("frac") or "", (m.group("unit") or "")
+    d0 = lead + len(sign)  # offset of the first digit within the piece text
+    n = len(cols)
+    if n > len(digits):
+        return
+    for cuts in itertools.combinations(range(1, len(digits)), n - 1):
+        bounds = (0, *cuts, len(digits))
+        parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue  # a printed count never has a leading zero
+        slots: list[Slot] = []
+        cost = 0.0
+        ok = True
+        for i, (p, col, a, b) in enumerate(zip(parts, cols, bounds, bounds[1:])):
+            raw = (sign if i == 0 else "") + p + (frac + unit if i == n - 1 else "")
+            start = d0 + a - (len(sign) if i == 0 else 0)
+            end = d0 + b + (len(frac) + len(unit) if i == n - 1 else 0)
+            try:
+                v = V.parse(raw, col.kind, col.default_unit)
+            except V.Unreadable:
+                ok = False
+                break
+            slots.append(Slot(v.value, raw, piece.source.sub(start, end), unit=v.unit))
+            if col.typical_digits is not None:
+                cost += abs(len(p) - col.typical_digits) * 0.5
+        if ok:
+            yield slots, cost
+
+
+def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind) -> list[Candidate]:
+    """All readings of `tokens` as len(cols) cells, cheapest first (capped)."""
+    n = len(cols)
+    atoms_only = not any(t.run for t in tokens)
+    if atoms_only and len(tokens) == n:
+        return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)), 0.0)]
+    if atoms_only and len(tokens) > n:
+        # Stray trailing tokens (e.g. empty fields after the row in PDF text): drop empties first.
+        kept = [t for t in tokens if t.kind != "empty"]
+        if len(kept) == n:
+            return [Candidate(tuple(_atom(t, c) for t, c in zip(kept, cols)), 1.0)]
+        tokens = kept[:n] if len(kept) > n else kept
+        if len(tokens) == n:
+            return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)), 5.0)]
+    gap_kind: GapKind = gaps if gaps != "none" else "lost"
+    out: list[Candidate] = []
+
+    def gen(ti: int, ci: int, acc: list[Slot], cost: float) -> None:
+        if len(out) >= MAX_CANDIDATES:
+            return
+        if ti == len(tokens):
+            rest = n - ci
+            gap_slots = [Slot(None, None, None, lost=gap_kind == "lost") for _ in range(rest)]
+            out.append(Candidate(tuple(acc + gap_slots), cost + 3.0 * rest))
+            return
+        if ci == n:
+            return
+        tok = tokens[ti]
+        if tok.run:
+            for width in range(1, n - ci + 1):
+                for slots, c in _run_splits(tok, cols[ci:ci + width]):
+                    gen(ti + 1, ci + width, acc + slots, cost + c)
+        else:
+            gen(ti + 1, ci + 1, acc + [_atom(tok, cols[ci])], cost)
+        # A vanished (or lost) cell at this column, the token going further right.
+        if n - ci > _min_width(tokens[ti:]):
+            gen(ti, ci + 1, acc + [Slot(None, None, None, lost=gap_kind == "lost")], cost + 3.0)
+
+    gen(0, 0, [], 0.0)
+    out.sort(key=lambda c: c.cost)
+    return out
+
+
+def _min_width(tokens: list[Piece]) -> int:
+    return len(tokens)

@@ -1,0 +1,111 @@
+"""Report metadata: title, agency (as the report names itself), year, publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..textnorm import nfkc
+from .pieces import Line
+
+_TITLE_TAIL = re.compile(r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?:年\s*度\s*)?报\s*告")
+_YEAR = re.compile(r"(20[1-3]\d)\s*年\s*度?")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_CN_DATE = re.compile(r"([二〇○零一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
+                      r"([一二三四五六七八九十]{1,3})\s*日")
+# What an agency name ends with; a title prefix that does not is not taken as an agency.
+_AGENCY_END = re.compile(
+    r"(人民政府|政府|委员会|管委会|办公室|办公厅|事务局|局|厅|委|办|院|署|中心|公司|所|队|站|馆|会|部|处|"
+    r"街道办事处|街道|镇|乡|区|县|市|盟|旗|集团|银行|学校|大学)$")
+
+
+def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
+    """The title ("…政府信息公开工作年度报告"), possibly printed over two lines, and its line index."""
+    paras = [(i, ln) for i, ln in enumerate(lines[: limit * 3]) if not ln.grid and ln.text.strip()]
+    for k, (i, ln) in enumerate(paras[:limit]):
+        text = ln.text.strip()
+        if _TITLE_TAIL.search(text):
+            # "鹤岗市商务局2019年" / "政府信息公开工作年度报告" printed on two lines.
+            if k > 0 and _TITLE_TAIL.match(re.sub(r"^\s*", "", text)) and len(paras[k - 1][1].text) < 40:
+                prev = paras[k - 1][1].text.strip()
+                if not re.search(r"[。；，]", prev):
+                    return prev + text, i
+            return text, i
+    return None, -1
+
+
+def agency_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"\s+", "", nfkc(title))
+    t = re.sub(r"^关于", "", t)
+    m = _TITLE_TAIL.search(t)
+    head = t[: m.start()] if m else t
+    head = re.sub(r"(20[1-3]\d)年度?$", "", head)
+    head = re.sub(r"(20[1-3]\d)年度?", "", head).strip("（）()《》〈〉 ")
+    if len(head) < 2 or not _AGENCY_END.search(head):
+        return None
+    return head
+
+
+def agency_from_signature(lines: list[Line]) -> str | None:
+    """The agency printed above the closing date ("方正县工业信息科技局 / 2021年1月20日")."""
+    paras = [ln.text.strip() for ln in lines if not ln.grid and ln.text.strip()]
+    for k in range(len(paras) - 1, max(len(paras) - 6, 0) - 1, -1):
+        if (_DATE.fullmatch(nfkc(paras[k]).strip()) or _CN_DATE.fullmatch(paras[k])) and k > 0:
+            cand = re.sub(r"\s+", "", paras[k - 1])
+            if 2 <= len(cand) <= 40 and _AGENCY_END.search(cand) and not re.search(r"[。，；：]", cand):
+                return cand
+    return None
+
+
+def year_of(title: str | None, lines: list[Line]) -> int | None:
+    if title:
+        m = _YEAR.search(nfkc(title))
+        if m:
+            return int(m.group(1))
+    # The first narrative sentences name the year ("2019年，我局…"): take the first year mentioned.
+    for ln in lines[:40]:
+        if ln.grid:
+            continue
+        m = _YEAR.search(nfkc(ln.text))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _cn_number(s: str) -> int:
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_DIGITS.get(a, 1) if a else 1) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+def published_date(lines: list[Line], year: int | None, meta_date: str | None = None) -> dt.date | None:
+    """The date the report is signed with (its last standalone date line), else a page's meta date."""
+    paras = [ln.text.strip() for ln in lines if not ln.grid and ln.text.strip()]
+    for text in reversed(paras[-8:]):
+        t = nfkc(text).strip()
+        d = _date_in(t, whole=True)
+        if d is not None and (year is None or d.year >= year):
+            return d
+    if meta_date:
+        d = _date_in(nfkc(meta_date), whole=False)
+        if d is not None:
+            return d
+    return None
+
+
+def _date_in(t: str, whole: bool) -> dt.date | None:
+    m = (_DATE.fullmatch(t) if whole else _DATE.search(t))
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _CN_DATE.fullmatch(t) if whole else _CN_DATE.search(t)
+        if m:
+            return dt.date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
+    except (ValueError, KeyError):
+        return None
+    return None

@@ -1,0 +1,127 @@
+"""Flatten a document into `Line`s of `Piece`s: label text and value tokens, each with its source.
+
+A grid row becomes one line whose pieces are its cells (a cell holding several space-separated
+numbers, as PDF text sometimes does, gives one piece per number). A paragraph becomes one line
+whose pieces alternate between label text and value tokens found by `VALUE_RE` — this is how
+web-copied text, where a table row prints as "行政规范性文件128450", is read: the digits become a
+`run` that reconciliation may split into several cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..document import Document, Paragraph, Source, Table
+from ..textnorm import nfkc
+
+PieceKind = Literal["label", "value", "empty"]
+
+# One printed value: optional 增/减 or sign, digits, optional decimals and money unit; or a dash/
+# slash null mark. Full-width text is NFKC-normalised before matching (same length for these).
+VALUE_RE = re.compile(
+    r"(?:[增减]\s*)?[+\-−]?\d+(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
+    r"|(?<![\w])[—－\-–/／]{1,4}(?![\w])"
+)
+_NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
+
+
+@dataclass
+class Piece:
+    text: str
+    kind: PieceKind
+    source: Source
+    # A value piece from running text whose digits may hold several cells ("128450").
+    run: bool = False
+    spanned: bool = False  # a merged grid cell's copy
+
+
+@dataclass
+class Line:
+    pieces: list[Piece]
+    grid: bool  # a table row (False: a paragraph)
+    blanks_reliable: bool = True
+    table: int | None = None  # index of the table in the document
+    text: str = ""  # the whole printed line, for headings and narrative
+
+
+def _is_value(text: str) -> bool:
+    t = nfkc(text).strip()
+    m = VALUE_RE.fullmatch(t)
+    return m is not None or t in ("无", "空")
+
+
+def _split_values(text: str, source: Source) -> list[Piece] | None:
+    """A grid cell holding only values ("0 0 0", "减 232", "1.8 亿元") → its value pieces."""
+    t = nfkc(text)
+    if not t.strip():
+        return None
+    pieces: list[Piece] = []
+    pos = 0
+    for m in VALUE_RE.finditer(t):
+        if t[pos:m.start()].strip():
+            return None
+        pieces.append(Piece(text[m.start():m.end()], "value", source.sub(m.start(), m.end())))
+        pos = m.end()
+    if t[pos:].strip() or not pieces:
+        return None
+    # "减 232" or "1.8 亿元" is one value, not two; only whitespace-separated numbers split.
+    return pieces
+
+
+def grid_line(row, table_index: int, blanks_reliable: bool) -> Line:
+    pieces: list[Piece] = []
+    for cell in row:
+        text = cell.text
+        if not text.strip():
+            pieces.append(Piece(text, "empty", cell.source, spanned=cell.spanned))
+            continue
+        if _is_value(text):
+            pieces.append(Piece(text.strip(), "value", cell.source, spanned=cell.spanned))
+            continue
+        values = _split_values(text, cell.source)
+        if values is not None:
+            for p in values:
+                p.spanned = cell.spanned
+            pieces.extend(values)
+        else:
+            pieces.append(Piece(text, "label", cell.source, spanned=cell.spanned))
+    return Line(pieces, grid=True, blanks_reliable=blanks_reliable, table=table_index,
+                text="\t".join(c.text for c in row if not c.spanned))
+
+
+def text_line(text: str, source: Source) -> Line:
+    """Segment running text into label and value pieces."""
+    t = nfkc(text)  # same length as text for the characters VALUE_RE cares about
+    if len(t) != len(text):
+        t = text
+    pieces: list[Piece] = []
+    pos = 0
+    for m in VALUE_RE.finditer(t):
+        start, end = m.start(), m.end()
+        # "…0000003.危及…": the digits before "." + label are the next item's numbering.
+        if _NUMBERING_AFTER.match(t[end:]) and re.fullmatch(r"\d+", t[start:end]):
+            end -= 1
+            if end <= start:
+                continue
+        if t[pos:start].strip():
+            pieces.append(Piece(text[pos:start], "label", source.sub(pos, start)))
+        token = text[start:end]
+        pieces.append(Piece(token, "value", source.sub(start, end),
+                            run=bool(re.search(r"\d{2,}", t[start:end]))))
+        pos = end
+    if t[pos:].strip():
+        pieces.append(Piece(text[pos:], "label", source.sub(pos, len(text))))
+    return Line(pieces, grid=False, text=text)
+
+
+def lines_of(doc: Document) -> list[Line]:
+    out: list[Line] = []
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph):
+            out.append(text_line(block.text, block.source))
+        elif isinstance(block, Table):
+            for row in block.rows:
+                out.append(grid_line(row, i, block.blanks_reliable))
+    return out
