@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +46,7 @@ def is_null_mark(text: str) -> bool:
     return t in NULL_MARKS or bool(re.fullmatch(r"[—\-－/–]+", t))
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(text: str, kind: ValueKind = "count", default_unit: str | None = None) -> Value:
     """Read one printed cell. Raises `Unreadable` if the text is not a value of `kind`."""
     t = clean(text)

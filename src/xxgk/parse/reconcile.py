@@ -238,6 +238,12 @@ MISSING = _Marker("MISSING")
 def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outcome:
     if not rows:
         return Outcome(None)
+    if all(len(r.candidates) == 1 and not any(x.lost for x in r.candidates[0].slots)
+           for r in rows.values()):
+        # The common case: every row printed in full. Nothing to choose, nothing to infer.
+        chosen = {rid: r.candidates[0] for rid, r in rows.items()}
+        values = {k: x.value for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)}
+        return Outcome(Solution(chosen, values, {}, 0, 0.0))
     s = _Search(rows, eqs)
     s.run()
     if not s.solutions:

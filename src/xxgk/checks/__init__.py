@@ -1,0 +1,29 @@
+"""Checks: the rule catalogue (H1–H7, P1–P6, F1–F6) applied to a `Report`.
+
+`run(report, previous)` returns the report's own parse-time findings and the catalogue's findings
+together, errors first, then warnings, then infos, each by rule id. When equations fail, the
+finding names the suspect cell and the value the rules give (`xxgk.checks.localise`).
+"""
+
+from __future__ import annotations
+
+from ..model import Finding, Report
+from .catalogue import RULES, Rule, rule
+from .context import Context
+from .localise import Explanation, suspects
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def run(report: Report, previous: Report | None = None) -> list[Finding]:
+    """All findings for `report`; `previous` is last year's report of the same agency, if known."""
+    ctx = Context(report, previous)
+    found = list(report.findings)
+    for r in RULES:
+        if r.applies(ctx):
+            found += r.check(ctx)
+    # Stable: within one rule, findings keep the catalogue's order (columns, rows, cells).
+    return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule))
+
+
+__all__ = ["RULES", "Rule", "rule", "run", "suspects", "Explanation", "Context", "SEVERITY_ORDER"]

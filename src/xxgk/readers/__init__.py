@@ -1,0 +1,80 @@
+"""Readers: a file or bytes → `Document`.
+
+`read_path` and `read_bytes` are the entry points: HTML (recognised by its markup, whatever the
+file name) goes to `html.read_html`; anything else is decoded (`encoding.decode`) and read by
+`text.read_text`, which recognises DOCX-extracted, PDF-extracted, Markdown and web-copied text.
+Every problem with the input is a `ReadError`: one line naming the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from ..document import Document
+from ..errors import ReadError
+
+MAX_BYTES = 50 * 1024 * 1024  # a report is at most a few MB; beyond this it is not a report
+
+
+def _too_large(size: int) -> str:
+    mb = MAX_BYTES // (1024 * 1024)
+    return f"文件过大（{size} 字节，上限 {mb} MB）/ file too large ({size} bytes, limit {mb} MB)"
+
+
+def _os_problem(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "文件不存在 / no such file"
+    if isinstance(err, PermissionError):
+        return "没有读取权限 / permission denied"
+    if isinstance(err, IsADirectoryError) or err.errno == errno.EISDIR:
+        return "是目录，不是文件 / is a directory, not a file"
+    reason = err.strerror or type(err).__name__
+    return f"无法读取文件（{reason}）/ cannot read the file ({reason})"
+
+
+def _read_file(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing directories and files over MAX_BYTES."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+            raise ReadError(name, _too_large(info.st_size))
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # pipes and devices have no size: read one byte past
+    except OSError as err:
+        raise ReadError(name, _os_problem(err)) from None
+    if len(data) > MAX_BYTES:
+        raise ReadError(name, _too_large(len(data)))
+    return data
+
+
+def read_path(path: Path) -> Document:
+    """Read a report file (text, Markdown or HTML). The path as given names it in messages."""
+    name = str(path)
+    return read_bytes(_read_file(Path(path), name), name)
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    """Read report bytes; `name` is the file name for messages and provenance."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(name, _too_large(len(data)))
+    # Imported here so the text readers work on their own while these modules evolve.
+    from .encoding import decode, sniff_html
+
+    if sniff_html(data):
+        from .html import read_html
+
+        return read_html(data, name)
+    from .text import read_text
+
+    text, encoding = decode(data, name)
+    doc = read_text(text, name)
+    doc.meta.setdefault("encoding", encoding)
+    return doc
+
+
+__all__ = ["MAX_BYTES", "read_bytes", "read_path"]

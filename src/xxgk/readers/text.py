@@ -1,0 +1,420 @@
+"""Plain text → `Document`: the text forms real reports come in, recognised region by region.
+
+- **DOCX-extracted**: one table cell per line, led by a single tab; rows separated by blank lines;
+  a line without the leading tab continues the current cell (vertical headers print one character
+  per line); "[bookmark: …]" lines are dropped. Blank cells are reliable.
+- **PDF-extracted**: one printed row per line, cells separated by tabs, cells lost or misplaced;
+  rows may be interrupted by blank lines, "----\t----" rules and page furniture. Blank cells are
+  not reliable (`Table.blanks_reliable=False`), empty strings are kept as cells.
+- **Markdown** (pipe tables): see `markdown.py`.
+- **Web-copied / crawled**: no tabs, no pipes; table rows run together on one line. These are
+  emitted as paragraphs; the parser segments them by labels.
+
+Everywhere page footers ("— 3 —", "第 3 页 共 9 页", a bare page number), running page headers and
+form feeds are dropped; every other line keeps its exact text. Paragraphs are single lines,
+stripped of surrounding whitespace. Every paragraph and cell carries `Source(line, span)`: the
+1-based line and the [start, end) columns of its (first line of) text within that line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..document import Block, Document, GridCell, Paragraph, Source, Table
+
+LineKind = Literal["empty", "space", "text", "docx_cell", "tab_row", "pipe", "pipe_sep", "drop"]
+Origin = Literal["docx", "pdf", "pipe"]
+
+# Characters str.isspace() misses but that converters leave around text.
+_EXTRA_SPACE = frozenset("\ufeff\u200b\u200c\u200d\u2060")
+_BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
+_BOOKMARK_LINE = re.compile(r"^\s*(?:\[bookmark: [^\]\n]*\]\s*)+$")
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_RULE_GROUP = re.compile(r"^(?:[-_=*─━]{3,}|[—–]{4,})$")  # "——" alone is a null mark, not a rule
+_DASHES = "-—–－―─~～·•"
+_FOOTER = re.compile(
+    rf"^(?:[{_DASHES}]+\s*\d{{1,4}}\s*[{_DASHES}]+"  # — 3 —, - 3 -
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"  # 第3页, 第 3 页 共 9 页
+    r"|共\s*\d{1,4}\s*页\s*[,，/、]?\s*第\s*\d{1,4}\s*页"  # 共9页 第3页
+    r"|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?"  # Page 3 of 9
+    r"|(?P<num>\d{1,4})\s*/\s*(?P<of>\d{1,4}))$"  # 3 / 9
+)
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+_NUMERIC = re.compile(r"^[+\-−]?\d[\d,]*(?:\.\d+)?$")
+# Numbered headings: a page header is never one, and a label fragment inside a PDF table never
+# looks like a section heading.
+_HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*、|第[一二三四五六七八九十]+[章节部])")
+_MAX_HEADER_LEN = 40  # a running page header is a short line
+_MIN_REPEAT_LEN = 6  # shorter repeated lines ("无") are content, not headers
+_MAX_FRAGMENT_LEN = 12  # a label fragment PDF extraction put on its own line
+
+
+@dataclass
+class Line:
+    """One line of the input with its structural kind."""
+
+    no: int  # 1-based line number
+    raw: str  # the line without its terminator
+    kind: LineKind
+    page_break: bool = False  # a footer, a page number or a form feed marks a page boundary
+
+
+@dataclass
+class Region:
+    """A table the scanner recognised, with where it came from (for merging and `form`)."""
+
+    table: Table
+    origin: Origin
+    ncols: int = 0  # pipe tables: the column count of the separator row
+
+
+# --- characters and spans ---------------------------------------------------------------------
+
+def is_space(ch: str) -> bool:
+    return ch.isspace() or ch in _EXTRA_SPACE
+
+
+def trim(s: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """The [start, end) range of s[start:end] without surrounding whitespace and bookmarks."""
+    end = len(s) if end is None else end
+    while True:
+        while start < end and is_space(s[start]):
+            start += 1
+        while end > start and is_space(s[end - 1]):
+            end -= 1
+        m = _BOOKMARK.match(s, start, end)
+        if m:
+            start = m.end()
+            continue
+        tail = s.rfind("[bookmark: ", start, end)
+        if tail >= 0 and s.endswith("]", start, end) and _BOOKMARK.fullmatch(s, tail, end):
+            end = tail
+            continue
+        return start, end
+
+
+def clean(text: str) -> str:
+    """Text of a span: form feeds and inline bookmarks removed, everything else verbatim."""
+    return _BOOKMARK.sub("", text.replace("\x0c", ""))
+
+
+def content(line: Line) -> str:
+    s, e = trim(line.raw)
+    return clean(line.raw[s:e])
+
+
+def fold_space(text: str) -> str:
+    return "".join(ch for ch in text if not is_space(ch))
+
+
+# --- scanning ---------------------------------------------------------------------------------
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: \\r\\n, \\r and \\n end a line; form feeds do not."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def is_footer(text: str) -> bool:
+    """A page footer or page-number line (the bare-number case needs context: see `scan`)."""
+    t = text.strip().strip("*_#").strip()
+    m = _FOOTER.match(t)
+    if not m:
+        return False
+    if m.group("num") is not None:  # "3 / 9": a page number only if it does not exceed the count
+        return 0 < int(m.group("num")) <= int(m.group("of"))
+    return True
+
+
+def _is_rule(raw: str) -> bool:
+    """A line of dashes (possibly tab-separated groups): a drawn table rule, not content."""
+    groups = raw.replace("\x0c", " ").split()
+    return bool(groups) and all(_RULE_GROUP.match(g) for g in groups)
+
+
+def _tab_kind(raw: str) -> LineKind:
+    """A line with a tab: a DOCX cell (one leading tab) or a PDF row (tabs between content)."""
+    first = raw.index("\t")
+    if raw.count("\t") == 1 and all(is_space(ch) for ch in raw[:first]):
+        return "docx_cell"
+    return "tab_row"
+
+
+def classify(raw: str) -> tuple[LineKind, bool]:
+    """The kind of one line on its own, and whether it marks a page break."""
+    feed = "\x0c" in raw
+    if raw == "":
+        return "empty", False
+    if _BOOKMARK_LINE.match(raw) or _IMAGE_LINE.match(raw):
+        return "drop", feed
+    stripped = raw.strip()
+    if stripped.startswith("|"):
+        return ("pipe_sep" if _PIPE_SEP.match(raw) else "pipe"), feed
+    if "\t" in raw:
+        if "\t" not in stripped and is_footer(stripped):
+            return "drop", True
+        return ("drop" if _is_rule(raw) else _tab_kind(raw)), feed
+    s, e = trim(raw)
+    if s == e:
+        return "space", feed
+    if is_footer(clean(raw[s:e])):
+        return "drop", True
+    if _is_rule(raw):
+        return "drop", feed
+    return "text", feed
+
+
+def scan(text: str) -> list[Line]:
+    """Split and classify every line, then drop page numbers and running page headers."""
+    lines = [Line(i, raw, *classify(raw)) for i, raw in enumerate(split_lines(text), 1)]
+    _mark_page_numbers(lines)
+    _mark_page_headers(lines)
+    return lines
+
+
+def _blank(line: Line) -> bool:
+    return line.kind in ("empty", "space")
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:
+    """The nearest line from i in direction step that is neither blank nor dropped."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].kind not in ("empty", "space", "drop"):
+            return lines[j]
+        j += step
+    return None
+
+
+def _mark_page_numbers(lines: list[Line]) -> None:
+    """A bare number alone between blank lines is a page number, unless numbers surround it
+    (then it is a value of a table printed one cell per line)."""
+    for i, line in enumerate(lines):
+        if line.kind != "text" or not _BARE_NUMBER.match(c := content(line)) or int(c) == 0:
+            continue
+        before = lines[i - 1] if i > 0 else None
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        isolated = (before is None or _blank(before) or before.page_break or "\x0c" in line.raw) and (
+            after is None or _blank(after) or after.raw.startswith("\x0c"))
+        if not isolated:
+            continue
+        near = [_neighbour(lines, i, -1), _neighbour(lines, i, 1)]
+        if any(n is not None and n.kind == "text" and _NUMERIC.match(content(n)) for n in near):
+            continue
+        line.kind, line.page_break = "drop", True
+
+
+def _tableish(line: Line | None) -> bool:
+    return line is not None and line.kind in ("docx_cell", "tab_row", "pipe", "pipe_sep")
+
+
+def _header_like(text: str) -> bool:
+    return len(text) <= _MAX_HEADER_LEN and "。" not in text and not _HEADING.match(text)
+
+
+def _mark_page_headers(lines: list[Line]) -> None:
+    """The first line of a page is a running header when it repeats an earlier line (the report
+    title printed on every page) or when it interrupts a table that continues after it."""
+    seen: set[str] = set()
+    breaks = {i for i, line in enumerate(lines) if line.page_break}
+    for i, line in enumerate(lines):
+        if i in breaks:
+            # pdftotext puts the form feed on the first line of the next page
+            cand = i if line.kind == "text" else next(
+                (j for j in range(i + 1, len(lines)) if lines[j].kind not in ("empty", "space", "drop")), None)
+            if cand is not None:
+                _maybe_header(lines, i, cand, seen)
+        if line.kind == "text":
+            seen.add(_repeat_key(content(line)))
+
+
+def _repeat_key(text: str) -> str:
+    """Comparable form of a line for spotting repeats ("# 标题" and "标题" are the same line)."""
+    return fold_space(text).strip("#*_")
+
+
+def _maybe_header(lines: list[Line], brk: int, cand: int, seen: set[str]) -> None:
+    line = lines[cand]
+    if line.kind != "text":
+        return
+    text = content(line)
+    if not _header_like(text):
+        return
+    key = _repeat_key(text)
+    repeated = len(key) >= _MIN_REPEAT_LEN and key in seen
+    inside_table = _tableish(_neighbour(lines, brk, -1)) and _tableish(_neighbour(lines, cand, 1))
+    if repeated or inside_table:
+        line.kind = "drop"
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+@dataclass
+class _CellText:
+    """A cell being assembled from one or more lines (DOCX vertical headers)."""
+
+    pieces: list[tuple[int, int, int, str]] = field(default_factory=list)  # (line, start, end, raw)
+
+    def add(self, line: Line, start: int) -> None:
+        s, e = trim(line.raw, start)
+        self.pieces.append((line.no, s, e, line.raw))
+
+    def cell(self) -> GridCell:
+        texts = [clean(raw[s:e]) for _, s, e, raw in self.pieces]
+        text = "\n".join(t for t in texts if t)
+        first = next((p for p, t in zip(self.pieces, texts) if t), self.pieces[0])
+        no, s, e, _ = first
+        return GridCell(text, Source(line=no, span=(s, e)))
+
+
+def paragraph(line: Line) -> Paragraph:
+    s, e = trim(line.raw)
+    return Paragraph(clean(line.raw[s:e]), Source(line=line.no, span=(s, e)))
+
+
+def _cell_start(line: Line) -> int | None:
+    """Where a DOCX cell's text starts, if the line opens a cell (leading tab)."""
+    if line.kind not in ("docx_cell", "tab_row"):
+        return None
+    first = line.raw.index("\t")
+    return first + 1 if all(is_space(ch) for ch in line.raw[:first]) else None
+
+
+def read_docx_table(lines: list[Line], i: int) -> tuple[int, Table]:
+    """Read a DOCX-extracted table starting at lines[i]; return the index after it."""
+    rows: list[list[_CellText]] = []
+    row: list[_CellText] | None = None
+    cell: _CellText | None = None
+    after_blank = False
+    j = i
+    while j < len(lines):
+        line = lines[j]
+        start = _cell_start(line)
+        if line.kind == "drop":
+            pass
+        elif line.kind == "empty" or (line.kind == "space" and (cell is None or after_blank)):
+            row, cell, after_blank = None, None, True
+        elif line.kind == "space":
+            cell.add(line, 0)  # type: ignore[union-attr]  # nbsp-only line: the cell goes on
+        elif start is not None:
+            if row is None:
+                row = []
+                rows.append(row)
+            cell = _CellText()
+            cell.add(line, start)
+            row.append(cell)
+            after_blank = False
+        elif line.kind in ("text", "tab_row") and cell is not None and not after_blank:
+            cell.add(line, 0)  # continuation: vertical headers, labels wrapped in the cell
+        else:
+            break  # a paragraph after a blank line (the next section heading) ends the table
+        j += 1
+    grid = [[c.cell() for c in r] for r in rows]
+    return j, Table(grid, Source(line=lines[i].no), blanks_reliable=True)
+
+
+def _split_row(line: Line) -> list[GridCell]:
+    cells: list[GridCell] = []
+    pos = 0
+    for part in line.raw.split("\t"):
+        s, e = trim(line.raw, pos, pos + len(part))
+        cells.append(GridCell(clean(line.raw[s:e]), Source(line=line.no, span=(s, e))))
+        pos += len(part) + 1
+    return cells
+
+
+def _label_fragment(lines: list[Line], j: int) -> bool:
+    """A short tab-less line between PDF rows: part of a label split across lines."""
+    text = content(lines[j])
+    if len(text) > _MAX_FRAGMENT_LEN or "。" in text or _HEADING.match(text):
+        return False
+    before, after = _neighbour(lines, j, -1), _neighbour(lines, j, 1)
+    touching = any(0 <= k < len(lines) and lines[k].kind in ("tab_row", "docx_cell") for k in (j - 1, j + 1))
+    return touching and _tableish(before) and _tableish(after)
+
+
+def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
+    """Read PDF-extracted tab rows starting at lines[i], across blank lines, rules and page
+    furniture; return the index after the last row."""
+    rows: list[list[GridCell]] = []
+    j = end = i
+    while j < len(lines):
+        line = lines[j]
+        if line.kind in ("tab_row", "docx_cell"):
+            cells = _split_row(line)
+            if any(c.text for c in cells):
+                rows.append(cells)
+            end = j + 1
+        elif line.kind == "text" and _label_fragment(lines, j):
+            p = paragraph(line)
+            rows.append([GridCell(p.text, p.source)])
+            end = j + 1
+        elif line.kind not in ("empty", "space", "drop"):
+            break
+        j += 1
+    return end, Table(rows, Source(line=lines[i].no), blanks_reliable=False)
+
+
+def _docx_mode(lines: list[Line]) -> bool:
+    """DOCX form dominates when single-leading-tab lines outnumber tab-separated rows."""
+    docx = sum(1 for line in lines if line.kind == "docx_cell")
+    pdf = sum(1 for line in lines if line.kind == "tab_row")
+    return docx >= pdf
+
+
+def scan_blocks(lines: list[Line], markdown: bool = False) -> list[Block | Region]:
+    """Paragraphs and table regions in reading order."""
+    from . import markdown as md  # markdown.py builds on this module
+
+    docx = _docx_mode(lines)
+    out: list[Block | Region] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.kind in ("pipe", "pipe_sep") and markdown:
+            i, region = md.read_pipe_table(lines, i)
+            out.append(region)
+        elif line.kind == "docx_cell" and docx:
+            i, table = read_docx_table(lines, i)
+            out.append(Region(table, "docx"))
+        elif line.kind in ("tab_row", "docx_cell"):
+            i, table = read_pdf_table(lines, i)
+            if table.rows:  # rows of bare tabs carry nothing
+                out.append(Region(table, "pdf"))
+        else:
+            if line.kind in ("text", "pipe", "pipe_sep"):
+                out.append(md.paragraph(line) if markdown else paragraph(line))
+            i += 1
+    return out
+
+
+def _form(regions: list[Region], markdown: bool) -> str:
+    rows = {origin: sum(len(r.table.rows) for r in regions if r.origin == origin)
+            for origin in ("docx", "pdf", "pipe")}
+    if markdown or rows["pipe"]:
+        return "markdown"
+    if not rows["docx"] and not rows["pdf"]:
+        return "web-text"
+    return "docx-text" if rows["docx"] >= rows["pdf"] else "pdf-text"
+
+
+def read_text(text: str, name: str) -> Document:
+    """Read extracted, copied or converted report text into paragraphs and table grids."""
+    from . import markdown as md
+
+    lines = scan(text)
+    return build(lines, name, md.is_markdown(lines, name))
+
+
+def build(lines: list[Line], name: str, markdown: bool) -> Document:
+    """The document of scanned lines; `markdown` selects pipe tables and markup removal."""
+    from . import markdown as md
+
+    items = scan_blocks(lines, markdown)
+    if markdown:
+        items = md.merge_fragments(items)
+    regions = [it for it in items if isinstance(it, Region)]
+    blocks: list[Block] = [it.table if isinstance(it, Region) else it for it in items]
+    return Document(name=name, form=_form(regions, markdown), blocks=blocks)
