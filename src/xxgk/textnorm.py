@@ -17,7 +17,7 @@ _DROP = re.compile(
     r"[\s\u00a0\u3000\u200b\ufeff"
     r"()（）\[\]【】〔〕{}<>《》〈〉“”\"'‘’`·•・.,，、;；:：!！?？/／\\|_\-—–－~～*#＋+=]"
 )
-_VARIANTS = str.maketrans({"記": "计", "记": "计", "計": "计", "拾": "十"})
+_VARIANTS = str.maketrans({"記": "计", "记": "计", "計": "计", "拾": "十", "覆": "复"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,9 +27,23 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-# A handful of characters that occur in the format's labels in Traditional pages; if any appears,
-# the text is converted with OpenCC. Cheaper than converting every document.
-_TRADITIONAL_HINTS = set("訊開關處請據機構監護實與國類復審結維糾於為來報書條項數量發廢現規範許強費員經濟銷總計辦當")
+# Characters that occur in the format's labels in Traditional pages (and never in Simplified ones).
+_TRADITIONAL_HINTS = set("訊開關處請據機構監護實與國類復審結維糾於為來報書條項數發廢現規範許強費員經濟銷總計辦當")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_chars() -> dict[int, str]:
+    """Character-level Traditional→Simplified table from OpenCC's own dictionary: enough to match
+    labels, and cheap enough to apply to every label (phrase-level conversion is not needed)."""
+    from importlib import resources
+
+    table: dict[int, str] = {}
+    text = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text("utf-8")
+    for line in text.splitlines():
+        src, _, dst = line.partition("\t")
+        if len(src) == 1 and dst:
+            table[ord(src)] = dst.split()[0]
+    return table
 
 
 def looks_traditional(text: str) -> bool:
@@ -44,6 +58,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def simplify(text: str) -> str:
+    """Traditional → Simplified character by character; same length as `text`, so positions
+    found in the result slice the original."""
+    return text.translate(_t2s_chars())
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -51,6 +71,5 @@ def nfkc(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The comparable form of a label: see the module docstring."""
-    t = nfkc(text).translate(_VARIANTS)
-    t = to_simplified(t) if looks_traditional(t) else t
+    t = nfkc(text).translate(_t2s_chars()).translate(_VARIANTS)
     return _DROP.sub("", t)

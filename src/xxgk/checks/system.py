@@ -89,7 +89,7 @@ def _effective(eq: Equation, blanks: Mapping[str, tuple[str, ...]]) -> Effective
 
 def system(edition: str, values: Values) -> list[Effective]:
     """The equations that constrain this report, blank row totals substituted."""
-    blanks = {}
+    blanks = blank_totals(edition, values)
     return [_effective(e, blanks) for e in rules.equations(edition)
             if e.optional is None or e.optional not in blanks]
 

@@ -71,8 +71,9 @@ def parse_document(doc: Document) -> Report:
 
     findings: list[Finding] = []
     cells: dict[str, Cell] = {}
-    choices = t3_choices(t3, ed) | t4_choice(t4, ed)
-    _fill(cells, findings, choices, reconcile(choices, rules.equations(ed.key)))
+    eqs = rules.equations(ed.key)
+    choices = t3_choices(t3, ed, eqs) | t4_choice(t4, ed, eqs)
+    _fill(cells, findings, choices, reconcile(choices, eqs))
     for rid, choice in t2_choices(t2, ed).items():
         _fill(cells, findings, {rid: choice}, reconcile({rid: choice}, ()))
     _mark_missing(cells, findings, ed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,8 +99,14 @@ def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slo
             yield slots, cost
 
 
-def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind) -> list[Candidate]:
-    """All readings of `tokens` as len(cols) cells, cheapest first (capped)."""
+def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
+             accept: Callable[[Candidate], bool] | None = None,
+             cap: int = 200) -> list[Candidate]:
+    """The readings of `tokens` as len(cols) cells, cheapest first.
+
+    Readings with fewer gaps (lost or vanished cells) are tried first; `accept` (the row's own
+    equations) filters them, and more gaps are allowed only when no reading with fewer passes.
+    """
     n = len(cols)
     atoms_only = not any(t.run for t in tokens)
     if atoms_only and len(tokens) == n:
@@ -108,39 +114,54 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind) -> list
     if atoms_only and len(tokens) > n:
         # Stray trailing tokens (e.g. empty fields after the row in PDF text): drop empties first.
         kept = [t for t in tokens if t.kind != "empty"]
-        if len(kept) == n:
-            return [Candidate(tuple(_atom(t, c) for t, c in zip(kept, cols)), 1.0)]
-        tokens = kept[:n] if len(kept) > n else kept
+        tokens = kept[:n]
         if len(tokens) == n:
-            return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)), 5.0)]
+            return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)),
+                              1.0 if len(kept) == n else 5.0)]
     gap_kind: GapKind = gaps if gaps != "none" else "lost"
+    capacity = sum(len(re.sub(r"\D", "", t.text.split(".")[0])) if t.run else 1 for t in tokens)
+    fallback: list[Candidate] = []
+    for max_gaps in range(max(0, n - capacity), n - len(tokens) + 1):
+        found = _generate(tokens, cols, gap_kind, max_gaps)
+        good = [c for c in found if accept is None or accept(c)]
+        if good:
+            good.sort(key=lambda c: c.cost)
+            return good[:cap]
+        fallback.extend(found)
+        if len(fallback) >= MAX_CANDIDATES:
+            break
+    fallback.sort(key=lambda c: c.cost)
+    return fallback[:cap]
+
+
+def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
+              gaps: int) -> list[Candidate]:
+    """Readings with exactly `gaps` gap cells."""
+    n = len(cols)
     out: list[Candidate] = []
 
-    def gen(ti: int, ci: int, acc: list[Slot], cost: float) -> None:
+    def gen(ti: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
         if len(out) >= MAX_CANDIDATES:
             return
         if ti == len(tokens):
-            rest = n - ci
-            gap_slots = [Slot(None, None, None, lost=gap_kind == "lost") for _ in range(rest)]
-            out.append(Candidate(tuple(acc + gap_slots), cost + 3.0 * rest))
+            if n - ci == left:
+                gap_slots = [Slot(None, None, None, lost=gap_kind == "lost") for _ in range(left)]
+                out.append(Candidate(tuple(acc + gap_slots), cost + 3.0 * left))
             return
         if ci == n:
             return
         tok = tokens[ti]
         if tok.run:
-            for width in range(1, n - ci + 1):
+            for width in range(1, n - ci - left + 1):
                 for slots, c in _run_splits(tok, cols[ci:ci + width]):
-                    gen(ti + 1, ci + width, acc + slots, cost + c)
+                    gen(ti + 1, ci + width, left, acc + slots, cost + c)
         else:
-            gen(ti + 1, ci + 1, acc + [_atom(tok, cols[ci])], cost)
-        # A vanished (or lost) cell at this column, the token going further right.
-        if n - ci > _min_width(tokens[ti:]):
-            gen(ti, ci + 1, acc + [Slot(None, None, None, lost=gap_kind == "lost")], cost + 3.0)
+            gen(ti + 1, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
+        if left > 0:  # a gap at this column, the token going further right
+            gen(ti, ci + 1, left - 1, acc + [Slot(None, None, None, lost=gap_kind == "lost")],
+                cost + 3.0)
 
-    gen(0, 0, [], 0.0)
-    out.sort(key=lambda c: c.cost)
+    gen(0, 0, gaps, [], 0.0)
     return out
 
 
-def _min_width(tokens: list[Piece]) -> int:
-    return len(tokens)

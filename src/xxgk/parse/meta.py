@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..textnorm import nfkc
+from ..textnorm import nfkc, simplify
 from .pieces import Line
 
 _TITLE_TAIL = re.compile(r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?:年\s*度\s*)?报\s*告")
@@ -21,17 +21,24 @@ _AGENCY_END = re.compile(
     r"街道办事处|街道|镇|乡|区|县|市|盟|旗|集团|银行|学校|大学)$")
 
 
+def _is_title(text: str) -> bool:
+    m = _TITLE_TAIL.search(simplify(text))
+    # The title ends with the tail (a sentence citing "…年度报告格式的通知" is not a title).
+    return bool(m) and len(text) <= 80 and len(text) - m.end() <= 6 and "格式" not in text[m.end():]
+
+
 def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
     """The title ("…政府信息公开工作年度报告"), possibly printed over two lines, and its line index."""
-    paras = [(i, ln) for i, ln in enumerate(lines[: limit * 3]) if not ln.grid and ln.text.strip()]
-    for k, (i, ln) in enumerate(paras[:limit]):
-        text = ln.text.strip()
-        if _TITLE_TAIL.search(text):
-            # "鹤岗市商务局2019年" / "政府信息公开工作年度报告" printed on two lines.
-            if k > 0 and _TITLE_TAIL.match(re.sub(r"^\s*", "", text)) and len(paras[k - 1][1].text) < 40:
-                prev = paras[k - 1][1].text.strip()
-                if not re.search(r"[。；，]", prev):
-                    return prev + text, i
+    paras = [(i, ln.text.strip()) for i, ln in enumerate(lines[: limit * 3])
+             if not ln.grid and ln.text.strip()]
+    for k, (i, text) in enumerate(paras[:limit]):
+        prev = paras[k - 1][1] if k > 0 else ""
+        joinable = 0 < len(prev) < 40 and not re.search(r"[。；，>：:]", prev)
+        alone = _is_title(text)
+        # "鹤岗市商务局2019年" + "政府信息公开工作年度报告", or "…2020年政府信息" + "公开工作年度报告".
+        if joinable and _is_title(prev + text) and not (alone and _YEAR.search(text)):
+            return prev + text, i
+        if alone:
             return text, i
     return None, -1
 
@@ -41,7 +48,7 @@ def agency_from_title(title: str | None) -> str | None:
         return None
     t = re.sub(r"\s+", "", nfkc(title))
     t = re.sub(r"^关于", "", t)
-    m = _TITLE_TAIL.search(t)
+    m = _TITLE_TAIL.search(simplify(t))
     head = t[: m.start()] if m else t
     head = re.sub(r"(20[1-3]\d)年度?$", "", head)
     head = re.sub(r"(20[1-3]\d)年度?", "", head).strip("（）()《》〈〉 ")

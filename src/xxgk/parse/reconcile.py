@@ -10,14 +10,14 @@ and a finding says so. A lost cell no equation determines stays `missing` — ne
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..rules import Equation
-from .candidates import Candidate, Slot
+from .candidates import Candidate
 
-NODE_BUDGET = 60000
+NODE_BUDGET = 20000
 MAX_SOLUTIONS = 64
 
 
@@ -258,5 +258,30 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
     return Outcome(best, ambiguous, s.exhausted)
 
 
-def slot_for(row: RowChoice, cand: Candidate, key: str) -> Slot:
-    return cand.slots[row.keys.index(key)]
+def row_filter(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> Callable[[Candidate], bool]:
+    """Accept the readings of one row that its own equations (H2; H4–H6 for table 4) allow: with
+    every cell known the equation holds, with one lost cell that cell comes out a non-negative
+    integer. Used to prune readings before the joint search."""
+    keyset = set(keys)
+    local = [e for e in eqs if set(e.keys) <= keyset]
+
+    def accept(c: Candidate) -> bool:
+        vals = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
+        for e in local:
+            if e.optional is not None and vals.get(e.optional) is None:
+                continue
+            lost = [k for k in e.keys if vals.get(k) is LOST]
+            r = e.residual({k: (None if v is LOST else v) for k, v in vals.items()})
+            if not lost:
+                if abs(r) > 1e-6:
+                    return False
+            elif len(lost) == 1:
+                v = -r if lost[0] in e.plus else r
+                if v < 0 or (isinstance(v, float) and not v.is_integer()):
+                    return False
+            elif all(k in e.plus for k in lost) or all(k in e.minus for k in lost):
+                if (-r if lost[0] in e.plus else r) < 0:
+                    return False
+        return True
+
+    return accept

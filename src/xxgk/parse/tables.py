@@ -16,7 +16,8 @@ from ..textnorm import fold
 from .candidates import ColumnSpec, GapKind, readings
 from .labels import T2Labels, T3Labels
 from .pieces import Line, Piece
-from .reconcile import RowChoice
+from ..rules import Equation
+from .reconcile import RowChoice, row_filter
 
 # Typical number of digits per table-2 column: a weak prior used only to split run-together digits
 # when no rule decides (table 2 has no equations).
@@ -136,12 +137,12 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
     return obs
 
 
-def t3_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
+def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
     cols = [ColumnSpec("count") for _ in ed.t3_columns]
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
         keys = tuple(f"t3.{key}.{c.key}" for c in ed.t3_columns)
-        cands = readings(o.tokens, cols, _gaps(o))
+        cands = readings(o.tokens, cols, _gaps(o), row_filter(keys, eqs))
         if cands:
             out[f"t3.{key}"] = RowChoice(keys, cands)
     return out
@@ -175,11 +176,11 @@ def observe_t4(lines: list[Line]) -> Observed | None:
     return Observed("t4", tokens, grid, reliable, first)
 
 
-def t4_choice(o: Observed | None, ed: Edition) -> dict[str, RowChoice]:
+def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
     if o is None:
         return {}
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
-    cands = readings(o.tokens, [ColumnSpec("count") for _ in keys], _gaps(o))
+    cands = readings(o.tokens, [ColumnSpec("count") for _ in keys], _gaps(o), row_filter(keys, eqs))
     return {"t4": RowChoice(keys, cands)} if cands else {}
 
 
