@@ -101,6 +101,9 @@ class Table:
     # collapses or misplaces empty cells): the parser then ignores empty cells and lets the rules
     # decide where the printed numbers belong.
     blanks_reliable: bool = True
+    # True when every row has one position per grid column (merged cells expanded, as HTML and
+    # Markdown give): the parser can then read values by the header's column positions.
+    columns_aligned: bool = False
     kind: Literal["table"] = "table"
 
 

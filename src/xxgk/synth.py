@@ -29,7 +29,7 @@ import html as htmllib
 import math
 import random
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Literal
 
@@ -61,7 +61,7 @@ class Agency:
     we: str  # how the narrative names the agency: 我局, 我县, 我镇 …
 
 
-# (province-level unit, city, counties/districts); every name survives s2t→t2s unchanged.
+# (city, its counties and districts); every name survives s2t→t2s unchanged.
 _CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("佳木斯市", ("桦川县", "汤原县", "富锦市", "同江市", "抚远市")),
     ("鹤岗市", ("萝北县", "绥滨县", "向阳区", "工农区")),
@@ -249,7 +249,7 @@ def _t2_values(rng: random.Random, ed: Edition, ag: Agency) -> Values:
         v |= {"t2.art20_8.fees.prev_items": prev,
               "t2.art20_8.fees.delta_items": rng.randint(-min(prev, 3), 2) if prev else 0}
         items = _loguniform(rng, 0, (5, 30, 120, 400)[t]) if rng.random() < 0.7 else 0
-        cents = _procurement_cents(rng, items)
+        cents = _procurement_cents(rng, items, t)
         v |= {"t2.art20_9.central_procurement.proc_items": items,
               "t2.art20_9.central_procurement.proc_amount": _money(cents)}
     else:
@@ -274,13 +274,14 @@ def _t2_values(rng: random.Random, ed: Edition, ag: Agency) -> Values:
     return v
 
 
-def _procurement_cents(rng: random.Random, items: int) -> int:
+def _procurement_cents(rng: random.Random, items: int, tier: int) -> int:
+    """采购总金额 in hundredths of 万元: from a few thousand 元 to tens of 亿元 for a city."""
     if items == 0:
         return 0
-    cents = _loguniform(rng, 5_000, 2_000_000_000)
+    cents = _loguniform(rng, 50, (5_000, 500_000, 5_000_000, 30_000_000)[tier])
     roll = rng.random()
-    if roll < 0.15:  # a round amount, printable as "1.8 亿元"
-        cents = max(1, cents // 1_000_000) * 1_000_000
+    if roll < 0.15 and cents >= 1_000_000:  # a round amount, printable as "1.8 亿元"
+        cents = cents // 10_000 * 10_000
     elif roll < 0.45:
         cents = cents // 100 * 100
     return cents
@@ -785,25 +786,22 @@ def _row_label(row: Row, style: _Style) -> str:
     return _brackets(label, style)
 
 
-def _wan_text(value: Number) -> str:
-    return _plain_text(value)
-
-
 def _money_text(value: Number, style: _Style) -> str:
     wan = Decimal(_plain_text(value))
     yuan = format((wan * 10000).normalize(), "f")
     m = style.money
-    if m == "yi_suffix" and wan >= 10000 and (wan / 10000) == (wan / 10000).quantize(Decimal("0.01")):
-        return format((wan / 10000).normalize(), "f") + " 亿元"
+    yi = wan / 10000
+    if m == "yi_suffix" and wan >= 10000 and yi == yi.quantize(Decimal("0.01")):
+        return format(yi.normalize(), "f") + " 亿元"
     if m in ("wan_suffix", "yi_suffix"):
-        return _wan_text(value) + ("万元" if wan or value else "")
+        return _plain_text(value) + ("万元" if wan else "")
     if m == "yuan_header":
         return yuan
     if m == "yuan_suffix":
         return yuan + "元"
     if m == "fixed2":
         return format(wan.quantize(Decimal("0.01")), "f")
-    return _wan_text(value)
+    return _plain_text(value)
 
 
 def _delta_text(value: int, style: _Style) -> str:
@@ -1103,7 +1101,8 @@ def _pdf_label(cell: _TCell, table: _Table, rng: random.Random, column: int,
         carry[id(cell)], text = text, ""  # printed on the second header line (seed 004)
     elif cell.kind == "head" and table.name == "t3" and len(text) >= 4 and rng.random() < 0.5:
         text = " ".join(_split_at(rng, text))
-    elif cell.kind == "label" and table.name == "t3" and len(text) >= 16 and rng.random() < 0.35:
+    elif cell.kind == "label" and table.name == "t3" and len(text) > 10 * cell.colspan \
+            and rng.random() < 0.35:  # wraps in its column: items and （二）, not 一、二、四
         a, b = _split_at(rng, text)
         mode = _weighted(rng, (("join", 60), ("before", 20), ("after", 20)))
         if mode == "join":

@@ -35,8 +35,8 @@ class Value:
 
 
 def clean(text: str) -> str:
-    """NFKC, spaces removed, thousands separators removed."""
-    t = _SPACES.sub("", nfkc(text))
+    """NFKC, spaces removed, thousands separators removed, Traditional units folded."""
+    t = _SPACES.sub("", nfkc(text)).replace("萬", "万").replace("億", "亿")
     t = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", t)
     return t.replace("（", "(").replace("）", ")")
 

@@ -106,7 +106,7 @@ def _fill(cells: dict[str, Cell], findings: list[Finding], choices: dict[str, Ro
         for key, slot in zip(choice.keys, cand.slots):
             value = best.values.get(key)
             if slot.lost:
-                if value is MISSING or key not in best.inferred_by:
+                if value is MISSING or value is None or key not in best.inferred_by:
                     cells[key] = Cell(None, None, None, "missing",
                                       note="提取时丢失，勾稽关系不能唯一确定 / lost; the rules do not determine it")
                 else:

@@ -34,6 +34,12 @@ class Slot:
     lost: bool = False  # not printed or lost in extraction: a variable for the rules
     unreadable: bool = False
     unit: str | None = None
+    rule: str | None = None  # a lost cell its row's own equation already determined
+
+    @property
+    def open(self) -> bool:
+        """Still a variable: lost and not yet determined."""
+        return self.lost and self.rule is None
 
 
 @dataclass(frozen=True)
@@ -100,12 +106,14 @@ def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slo
 
 
 def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
-             accept: Callable[[Candidate], bool] | None = None,
+             resolve: Callable[[Candidate], Candidate | None] | None = None,
              cap: int = 200) -> list[Candidate]:
-    """The readings of `tokens` as len(cols) cells, cheapest first.
+    """The distinct readings of `tokens` as len(cols) cells, cheapest first.
 
-    Readings with fewer gaps (lost or vanished cells) are tried first; `accept` (the row's own
-    equations) filters them, and more gaps are allowed only when no reading with fewer passes.
+    Readings with fewer gaps (lost or vanished cells) are tried first. `resolve` applies the
+    row's own equations: it rejects a reading (None) or returns it with the lost cells those
+    equations determine filled in; readings that then agree cell for cell are one reading. More
+    gaps are allowed only when no reading with fewer passes.
     """
     n = len(cols)
     atoms_only = not any(t.run for t in tokens)
@@ -123,15 +131,26 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     fallback: list[Candidate] = []
     for max_gaps in range(max(0, n - capacity), n - len(tokens) + 1):
         found = _generate(tokens, cols, gap_kind, max_gaps)
-        good = [c for c in found if accept is None or accept(c)]
+        found.sort(key=lambda c: c.cost)
+        good = _distinct(found if resolve is None else [r for c in found if (r := resolve(c))])
         if good:
-            good.sort(key=lambda c: c.cost)
             return good[:cap]
         fallback.extend(found)
         if len(fallback) >= MAX_CANDIDATES:
             break
     fallback.sort(key=lambda c: c.cost)
     return fallback[:cap]
+
+
+def _distinct(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple] = set()
+    out = []
+    for c in cands:
+        sig = tuple("?" if x.open else x.value for x in c.slots)
+        if sig not in seen:
+            seen.add(sig)
+            out.append(c)
+    return out
 
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,

@@ -21,9 +21,10 @@ PieceKind = Literal["label", "value", "empty"]
 # One printed value: optional 增/减 or sign, digits, optional decimals and money unit; or a dash/
 # slash null mark. Full-width text is NFKC-normalised before matching (same length for these).
 VALUE_RE = re.compile(
-    r"(?:[增减]\s*)?[+\-−]?\d+(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
+    r"(?:[增减]\s*)?[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
     r"|(?<![\w])[—－\-–/／]{1,4}(?![\w])"
 )
+_UNITS = str.maketrans("萬億", "万亿")  # Traditional money units, same length
 _NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
 
 
@@ -35,6 +36,7 @@ class Piece:
     # A value piece from running text whose digits may hold several cells ("128450").
     run: bool = False
     spanned: bool = False  # a merged grid cell's copy
+    col: int | None = None  # grid column index (grid lines)
 
 
 @dataclass
@@ -44,17 +46,24 @@ class Line:
     blanks_reliable: bool = True
     table: int | None = None  # index of the table in the document
     text: str = ""  # the whole printed line, for headings and narrative
+    aligned: bool = False  # grid columns line up across rows (merged cells expanded)
+
+    def labels(self) -> list[Piece]:
+        return [p for p in self.pieces if p.kind == "label"]
+
+    def values(self) -> list[Piece]:
+        return [p for p in self.pieces if p.kind == "value"]
 
 
 def _is_value(text: str) -> bool:
-    t = nfkc(text).strip()
+    t = nfkc(text).translate(_UNITS).strip()
     m = VALUE_RE.fullmatch(t)
     return m is not None or t in ("无", "空")
 
 
 def _split_values(text: str, source: Source) -> list[Piece] | None:
     """A grid cell holding only values ("0 0 0", "减 232", "1.8 亿元") → its value pieces."""
-    t = nfkc(text)
+    t = nfkc(text).translate(_UNITS)
     if not t.strip():
         return None
     pieces: list[Piece] = []
@@ -70,32 +79,32 @@ def _split_values(text: str, source: Source) -> list[Piece] | None:
     return pieces
 
 
-def grid_line(row, table_index: int, blanks_reliable: bool) -> Line:
+def grid_line(row, table_index: int, blanks_reliable: bool, aligned: bool) -> Line:
     pieces: list[Piece] = []
-    for cell in row:
+    for j, cell in enumerate(row):
         text = cell.text
         if not text.strip():
-            pieces.append(Piece(text, "empty", cell.source, spanned=cell.spanned))
+            pieces.append(Piece(text, "empty", cell.source, spanned=cell.spanned, col=j))
             continue
         if _is_value(text):
-            pieces.append(Piece(text.strip(), "value", cell.source, spanned=cell.spanned))
+            pieces.append(Piece(text.strip(), "value", cell.source, spanned=cell.spanned, col=j))
             continue
         values = _split_values(text, cell.source)
         if values is not None:
             for p in values:
-                p.spanned = cell.spanned
+                p.spanned, p.col = cell.spanned, j
             pieces.extend(values)
         else:
-            pieces.append(Piece(text, "label", cell.source, spanned=cell.spanned))
+            pieces.append(Piece(text, "label", cell.source, spanned=cell.spanned, col=j))
     return Line(pieces, grid=True, blanks_reliable=blanks_reliable, table=table_index,
-                text="\t".join(c.text for c in row if not c.spanned))
+                text="\t".join(c.text for c in row if not c.spanned), aligned=aligned)
 
 
 def text_line(text: str, source: Source) -> Line:
     """Segment running text into label and value pieces."""
-    t = nfkc(text)  # same length as text for the characters VALUE_RE cares about
+    t = nfkc(text).translate(_UNITS)  # same length as text for what VALUE_RE cares about
     if len(t) != len(text):
-        t = text
+        t = text.translate(_UNITS)
     pieces: list[Piece] = []
     pos = 0
     for m in VALUE_RE.finditer(t):
@@ -108,8 +117,9 @@ def text_line(text: str, source: Source) -> Line:
         if t[pos:start].strip():
             pieces.append(Piece(text[pos:start], "label", source.sub(pos, start)))
         token = text[start:end]
-        pieces.append(Piece(token, "value", source.sub(start, end),
-                            run=bool(re.search(r"\d{2,}", t[start:end]))))
+        # A digit run may hold several cells; a number with a thousands separator is one.
+        run = bool(re.search(r"\d{2,}", t[start:end])) and "," not in t[start:end]
+        pieces.append(Piece(token, "value", source.sub(start, end), run=run))
         pos = end
     if t[pos:].strip():
         pieces.append(Piece(text[pos:], "label", source.sub(pos, len(text))))
@@ -123,5 +133,5 @@ def lines_of(doc: Document) -> list[Line]:
             out.append(text_line(block.text, block.source))
         elif isinstance(block, Table):
             for row in block.rows:
-                out.append(grid_line(row, i, block.blanks_reliable))
+                out.append(grid_line(row, i, block.blanks_reliable, block.columns_aligned))
     return out

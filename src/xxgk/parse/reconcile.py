@@ -1,17 +1,18 @@
 """Choose the readings of the table rows that the rules (H1–H6) support, and infer lost cells.
 
-Each observed row has one or more candidate readings (`candidates.readings`). The search assigns
-one reading per row, propagating the equations as it goes: an equation with one lost cell left
-determines it (it must come out a non-negative integer), an equation with none left is checked.
-Branch and bound keeps the assignments with the fewest broken equations, then the lowest prior
-cost. Cells on which the best assignments disagree are ambiguous: the cheapest reading is kept
-and a finding says so. A lost cell no equation determines stays `missing` — never a guess.
+Each observed row has one or more candidate readings (`candidates.readings`), already pruned by
+the row's own equation (`row_resolver`). The search assigns one reading per row, propagating the
+equations as it goes: an equation with one lost cell left determines it (it must come out a
+non-negative integer), one with none left is checked. Branch and bound keeps the assignments
+with the fewest broken equations, then the lowest prior cost. Cells on which the best
+assignments disagree are ambiguous: the cheapest reading is kept and a finding says so. A lost
+cell no equation determines stays `missing` — never a guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from ..rules import Equation
@@ -19,6 +20,18 @@ from .candidates import Candidate
 
 NODE_BUDGET = 20000
 MAX_SOLUTIONS = 64
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+LOST = _Marker("LOST")  # a lost cell not determined yet
+MISSING = _Marker("MISSING")  # a lost cell no equation determines
 
 
 @dataclass
@@ -32,7 +45,7 @@ class RowChoice:
 @dataclass
 class Solution:
     chosen: dict[str, Candidate]  # row id → reading
-    values: dict[str, int | float | None]  # every cell of the chosen readings, lost ones solved
+    values: dict[str, object]  # every cell of the chosen readings; MISSING where undetermined
     inferred_by: dict[str, str]  # lost cell → id of the equation that determined it
     violations: int
     cost: float
@@ -45,78 +58,84 @@ class Outcome:
     exhausted: bool = False  # the node budget ran out: the best found may not be optimal
 
 
+def _solve_one(e: Equation, vals: dict, lost: list[str]) -> tuple[str, object]:
+    """Outcome of one equation given `vals`: ("wait"|"ok"|"broken"|"set", value)."""
+    r = e.residual({k: (None if vals.get(k) is LOST else vals.get(k)) for k in e.keys})
+    if not lost:
+        return ("ok", None) if abs(r) < 1e-6 else ("broken", None)
+    same_side = all(k in e.plus for k in lost) or all(k in e.minus for k in lost)
+    need = -r if lost[0] in e.plus else r
+    if len(lost) == 1:
+        v = need
+        if isinstance(v, float) and abs(v - round(v)) < 1e-6:
+            v = int(round(v))
+        if v < 0 or isinstance(v, float):
+            return ("broken", None)  # no non-negative integer satisfies it
+        return ("set", v)
+    if same_side:
+        # Lost cells on one side add up to what the rest leaves; counts are non-negative, so a
+        # zero sum pins every one of them to 0 and a negative one cannot be.
+        if abs(need) < 1e-6:
+            return ("set", 0)
+        if need < 0:
+            return ("broken", None)
+    return ("wait", None)
+
+
+def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict, inferred: dict,
+              checked: set[int], touched: Iterable[int], pending: Callable[[str], bool]) -> int:
+    """Solve and check equations until nothing changes; returns the number newly broken.
+
+    `pending(key)` is true for cells of rows not assigned yet: their equations wait.
+    """
+    viol = 0
+    queue = list(touched)
+    while queue:
+        i = queue.pop()
+        if i in checked:
+            continue
+        e = eqs[i]
+        if any(pending(k) for k in e.keys):
+            continue
+        if e.optional is not None and vals.get(e.optional) is None:
+            checked.add(i)  # a blank total: "not filled"
+            continue
+        lost = [k for k in e.keys if vals.get(k) is LOST]
+        state, value = _solve_one(e, vals, lost)
+        if state == "wait":
+            continue
+        checked.add(i)
+        if state == "broken":
+            viol += 1
+        elif state == "set":
+            for k in lost:
+                vals[k] = value
+                inferred[k] = e.id
+                queue.extend(j for j in by_cell.get(k, ()) if j not in checked)
+    return viol
+
+
+def _index(eqs: list[Equation]) -> dict[str, list[int]]:
+    by_cell: dict[str, list[int]] = {}
+    for i, e in enumerate(eqs):
+        for k in e.keys:
+            by_cell.setdefault(k, []).append(i)
+    return by_cell
+
+
 class _Search:
     def __init__(self, rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]):
         self.rows = rows
-        keyset = {k for r in rows.values() for k in r.keys}
-        self.eqs = [e for e in eqs if any(k in keyset for k in e.keys)]
-        self.by_cell: dict[str, list[int]] = {}
-        for i, e in enumerate(self.eqs):
-            for k in e.keys:
-                self.by_cell.setdefault(k, []).append(i)
+        self.keys = {k for r in rows.values() for k in r.keys}
+        self.eqs = [e for e in eqs if any(k in self.keys for k in e.keys)]
+        self.by_cell = _index(self.eqs)
         self.order = sorted(rows, key=lambda r: len(rows[r].candidates))
         self.solutions: list[Solution] = []
         self.best_viol = 10**9
-        self.best_cost = float("inf")
         self.nodes = 0
         self.exhausted = False
 
-    # Cells of rows not yet assigned are absent from `vals`; a lost cell is present with LOST.
-    def _propagate(self, vals: dict, inferred: dict, touched: set[int], checked: set[int]) -> int:
-        """Solve/check equations until nothing changes; returns new violations."""
-        viol = 0
-        queue = list(touched)
-        while queue:
-            i = queue.pop()
-            if i in checked:
-                continue
-            e = self.eqs[i]
-            if any(k not in vals for k in e.keys if k in self._all_keys):
-                continue  # a row of this equation is not assigned yet
-            opt = e.optional
-            if opt is not None and vals.get(opt) is None:
-                checked.add(i)
-                continue  # blank total: "not filled"
-            lost = [k for k in e.keys if vals.get(k) is LOST]
-            known = {k: (None if vals.get(k) is LOST else vals.get(k)) for k in e.keys}
-            r = e.residual(known)
-            if len(lost) > 1:
-                # Lost cells all on one side must add up to what the rest leaves; counts are
-                # non-negative, so a zero sum pins every one of them to 0.
-                if all(k in e.plus for k in lost) or all(k in e.minus for k in lost):
-                    need = -r if lost[0] in e.plus else r
-                    if abs(need) < 1e-6:
-                        checked.add(i)
-                        for k in lost:
-                            vals[k] = 0
-                            inferred[k] = e.id
-                            queue.extend(j for j in self.by_cell.get(k, ()) if j not in checked)
-                    elif need < 0:
-                        checked.add(i)
-                        viol += 1
-                continue
-            checked.add(i)
-            if not lost:
-                if abs(r) > 1e-6:
-                    viol += 1
-                continue
-            k = lost[0]
-            # residual = plus - minus with the lost cell at 0; solve for it.
-            v = -r if k in e.plus else r
-            if isinstance(v, float) and abs(v - round(v)) < 1e-6:
-                v = int(round(v))
-            if v < 0 or (isinstance(v, float) and not v.is_integer()):
-                viol += 1  # no non-negative integer satisfies it
-                continue
-            vals[k] = v
-            inferred[k] = e.id
-            for j in self.by_cell.get(k, ()):
-                if j not in checked:
-                    queue.append(j)
-        return viol
-
     def run(self) -> None:
-        self._all_keys = {k for r in self.rows.values() for k in r.keys}
         self._dfs(0, {}, {}, set(), 0, 0.0, {})
 
     def _dfs(self, depth: int, vals: dict, inferred: dict, checked: set, viol: int, cost: float,
@@ -125,25 +144,22 @@ class _Search:
         if self.nodes > NODE_BUDGET:
             self.exhausted = True
             return
-        if viol > self.best_viol:
-            return
-        if self.best_viol == 0 and len(self.solutions) >= MAX_SOLUTIONS:
-            return  # enough consistent readings to tell whether they agree
+        if viol > self.best_viol or (self.best_viol == 0 and len(self.solutions) >= MAX_SOLUTIONS):
+            return  # worse, or enough consistent readings to tell whether they agree
         if depth == len(self.order):
             self._record(vals, inferred, viol, cost, chosen)
             return
         rid = self.order[depth]
         row = self.rows[rid]
+        touched = {i for k in row.keys for i in self.by_cell.get(k, ())}
         for cand in row.candidates:
-            if self.nodes > NODE_BUDGET:
-                return
-            v2 = dict(vals)
+            v2, inf2, chk2 = dict(vals), dict(inferred), set(checked)
             for k, s in zip(row.keys, cand.slots):
-                v2[k] = LOST if s.lost else s.value
-            inf2 = dict(inferred)
-            chk2 = set(checked)
-            touched = {i for k in row.keys for i in self.by_cell.get(k, ())}
-            nv = viol + self._propagate(v2, inf2, touched, chk2)
+                v2[k] = LOST if s.open else s.value
+                if s.lost and s.rule:
+                    inf2[k] = s.rule
+            nv = viol + propagate(self.eqs, self.by_cell, v2, inf2, chk2, touched,
+                                  lambda k: k in self.keys and k not in v2)
             if nv > self.best_viol:
                 continue
             chosen[rid] = cand
@@ -161,11 +177,7 @@ class _Search:
             self.solutions = []
         if len(self.solutions) >= MAX_SOLUTIONS:
             return
-        values = {k: (None if v is LOST else v) for k, v in vals.items()}
-        # A lost cell no equation determined is unknown, not null.
-        for k, v in vals.items():
-            if v is LOST:
-                values[k] = MISSING
+        values = {k: (MISSING if v is LOST else v) for k, v in vals.items()}
         self.solutions.append(Solution(dict(chosen), values, dict(inferred), viol, cost))
 
 
@@ -173,8 +185,6 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
     """Solve the lost cells that single equations could not, by exact Gaussian elimination on the
     equations that still hold several of them. Only uniquely determined cells get a value."""
     unknowns = sorted({k for e in eqs for k in e.keys if vals.get(k) is LOST})
-    if not unknowns:
-        return 0
     col = {k: j for j, k in enumerate(unknowns)}
     rows: list[tuple[list[Fraction], Fraction, str]] = []
     for e in eqs:
@@ -191,7 +201,6 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
                 coef[col[k]] -= 1
         known = {k: (None if vals.get(k) is LOST else vals.get(k)) for k in e.keys}
         rows.append((coef, Fraction(-e.residual(known)).limit_denominator(10**6), e.id))
-    # Row-reduce [A | b].
     pivots: list[tuple[int, int]] = []
     r = 0
     for c in range(len(unknowns)):
@@ -201,8 +210,7 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
         rows[r], rows[p] = rows[p], rows[r]
         a, b, rid = rows[r]
         inv = 1 / a[c]
-        a = [x * inv for x in a]
-        b = b * inv
+        a, b = [x * inv for x in a], b * inv
         rows[r] = (a, b, rid)
         for i in range(len(rows)):
             if i != r and rows[i][0][c] != 0:
@@ -223,27 +231,17 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
     return viol
 
 
-class _Marker:
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-LOST = _Marker("LOST")
-MISSING = _Marker("MISSING")
-
-
 def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outcome:
     if not rows:
         return Outcome(None)
-    if all(len(r.candidates) == 1 and not any(x.lost for x in r.candidates[0].slots)
+    if all(len(r.candidates) == 1 and not any(x.open for x in r.candidates[0].slots)
            for r in rows.values()):
         # The common case: every row printed in full. Nothing to choose, nothing to infer.
         chosen = {rid: r.candidates[0] for rid, r in rows.items()}
         values = {k: x.value for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)}
-        return Outcome(Solution(chosen, values, {}, 0, 0.0))
+        inferred = {k: x.rule for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)
+                    if x.lost and x.rule}
+        return Outcome(Solution(chosen, values, inferred, 0, 0.0))
     s = _Search(rows, eqs)
     s.run()
     if not s.solutions:
@@ -258,30 +256,25 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
     return Outcome(best, ambiguous, s.exhausted)
 
 
-def row_filter(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> Callable[[Candidate], bool]:
-    """Accept the readings of one row that its own equations (H2; H4–H6 for table 4) allow: with
-    every cell known the equation holds, with one lost cell that cell comes out a non-negative
-    integer. Used to prune readings before the joint search."""
+def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> Callable[[Candidate], Candidate | None]:
+    """Apply the row's own equations (H2; H4–H6 for table 4) to one reading: reject it when they
+    cannot hold, else return it with the lost cells they determine filled in (so readings that
+    differ only in where an all-zero row lost its cell become one)."""
     keyset = set(keys)
     local = [e for e in eqs if set(e.keys) <= keyset]
+    by_cell = _index(local)
+    index = {k: i for i, k in enumerate(keys)}
 
-    def accept(c: Candidate) -> bool:
-        vals = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
-        for e in local:
-            if e.optional is not None and vals.get(e.optional) is None:
-                continue
-            lost = [k for k in e.keys if vals.get(k) is LOST]
-            r = e.residual({k: (None if v is LOST else v) for k, v in vals.items()})
-            if not lost:
-                if abs(r) > 1e-6:
-                    return False
-            elif len(lost) == 1:
-                v = -r if lost[0] in e.plus else r
-                if v < 0 or (isinstance(v, float) and not v.is_integer()):
-                    return False
-            elif all(k in e.plus for k in lost) or all(k in e.minus for k in lost):
-                if (-r if lost[0] in e.plus else r) < 0:
-                    return False
-        return True
+    def resolve(c: Candidate) -> Candidate | None:
+        vals: dict = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
+        inferred: dict[str, str] = {}
+        if propagate(local, by_cell, vals, inferred, set(), range(len(local)), lambda k: False):
+            return None
+        if not inferred:
+            return c
+        slots = list(c.slots)
+        for k, rule in inferred.items():
+            slots[index[k]] = replace(slots[index[k]], value=vals[k], rule=rule)
+        return Candidate(tuple(slots), c.cost)
 
-    return accept
+    return resolve

@@ -17,7 +17,7 @@ from .candidates import ColumnSpec, GapKind, readings
 from .labels import T2Labels, T3Labels
 from .pieces import Line, Piece
 from ..rules import Equation
-from .reconcile import RowChoice, row_filter
+from .reconcile import RowChoice, row_resolver
 
 # Typical number of digits per table-2 column: a weak prior used only to split run-together digits
 # when no rule decides (table 2 has no equations).
@@ -40,6 +40,7 @@ class Observed:
 class TableObservation:
     rows: dict[str, Observed] = field(default_factory=dict)
     columns: dict[str, list[str]] = field(default_factory=dict)  # t2 block → printed column order
+    units: dict[str, str] = field(default_factory=dict)  # "block.column" → unit its header prints
 
     def add(self, obs: Observed, expected: int) -> None:
         """Keep, per row key, the observation whose token count best fits the columns (a label
@@ -57,84 +58,147 @@ def _fit(o: Observed, expected: int) -> tuple[int, int]:
 
 
 def _value_tokens(pieces: list[Piece], reliable: bool) -> list[Piece]:
-    return [p for p in pieces if p.kind == "value" or (p.kind == "empty" and reliable)]
+    """The value cells of a row read left to right (a merged cell's copies are one cell)."""
+    return [p for p in pieces if not p.spanned and
+            (p.kind == "value" or (p.kind == "empty" and reliable))]
 
 
 def _gaps(o: Observed) -> GapKind:
     if o.grid and o.blanks_reliable:
         return "none"
+    if o.grid and not any(t.kind == "value" for t in o.tokens):
+        return "blank"  # a row printed without a single value was printed blank, not lost
     return "lost" if o.grid else "blank"
 
 
 # --- table 3 -------------------------------------------------------------------------------------
-def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
-    labels = T3Labels(ed)
-    ncols = len(ed.t3_columns)
-    obs = TableObservation()
-    group: str | None = None
-    current: Observed | None = None
-    order = 0
-    last_outcome_seen = False
-    fresh: list[Observed] = []
-    for line in lines:
-        pieces = line.pieces
-        if line.grid:
-            # The row label is the last label cell that names a row; cells after it are values.
-            row_at = None
-            for i, p in enumerate(pieces):
-                if p.kind != "label":
-                    continue
-                hit = labels.match(p.text, group)
-                if hit is None and fold(p.text) == "总计" and last_outcome_seen:
-                    hit_key = "total_processed"
-                    row_at = (i, hit_key)
-                    continue
-                if hit is None:
-                    continue
-                if hit.kind == "group":
-                    group = hit.key
-                else:
-                    row_at = (i, hit.key)
-            if row_at is not None:
-                i, key = row_at
-                row = ed.t3_row(key)
-                group = row.group if row.item is not None else group
-                last_outcome_seen = last_outcome_seen or key.startswith("other")
-                current = Observed(key, _value_tokens(pieces[i + 1:], line.blanks_reliable),
-                                   True, line.blanks_reliable, pieces[i], order)
-                order += 1
-                obs.add(current, ncols)
-            elif current is not None and not any(p.kind == "label" for p in pieces):
-                # Values printed on the line after a split label (PDF text).
-                extra = _value_tokens(pieces, line.blanks_reliable)
-                if extra and len(current.tokens) < ncols:
-                    current.tokens.extend(extra)
-            continue
+class _T3Walker:
+    """Walks the lines of the table-3 region, keeping the group context."""
+
+    def __init__(self, ed: Edition):
+        self.ed = ed
+        self.labels = T3Labels(ed)
+        self.ncols = len(ed.t3_columns)
+        self.obs = TableObservation()
+        self.group: str | None = None
+        self.current: Observed | None = None
+        self.order = 0
+        self.outcomes_seen = False  # a bare "总计" row label comes after the outcome rows
+        self.positions: dict[int, dict[str, int]] = {}  # table → column key → grid column
+        self.data_started: set[int] = set()
+
+    def hit(self, text: str):
+        """The row or group `text` names, updating the group context for groups."""
+        h = self.labels.match(text, self.group)
+        if h is None and self.outcomes_seen and len(fold(text)) <= 4 and fold(text).endswith("总计"):
+            h = self.labels.match("（七）总计", self.group)
+        if h is not None and h.kind == "group":
+            self.group = h.key
+            return None
+        return h
+
+    def start_row(self, key: str, tokens: list[Piece], grid: bool, reliable: bool,
+                  label: Piece) -> Observed:
+        row = self.ed.t3_row(key)
+        if row.item is not None:
+            self.group = row.group
+        self.outcomes_seen = self.outcomes_seen or key.startswith("other")
+        self.current = Observed(key, tokens, grid, reliable, label, self.order)
+        self.order += 1
+        return self.current
+
+    # -- grids ----------------------------------------------------------------------------------
+    def header(self, line: Line) -> None:
+        """Record where the applicant columns are, from an aligned grid's header rows."""
+        if line.table in self.data_started:
+            return
+        pos = self.positions.setdefault(line.table, {})
+        for p in line.labels():
+            f = fold(p.text)
+            for c in self.ed.t3_columns:
+                if c.key not in pos and any(f == fold(k) or (len(k) > 2 and fold(k) in f and
+                                                             len(f) <= len(fold(k)) + 2)
+                                            for k in c.keywords):
+                    pos[c.key] = p.col
+                    break
+
+    def row_in(self, pieces: list[Piece]) -> tuple[int, str] | None:
+        """Index and key of the last label cell that names a row."""
+        found = None
         for i, p in enumerate(pieces):
             if p.kind == "label":
-                hit = labels.match(p.text, group)
-                if hit is None and fold(p.text).endswith("总计") and last_outcome_seen \
-                        and len(fold(p.text)) <= 4:
-                    hit = labels.match("（七）总计", group)
-                if hit is None:
-                    continue
-                if hit.kind == "group":
-                    group = hit.key
-                    continue
-                row = ed.t3_row(hit.key)
-                if row.item is not None:
-                    group = row.group
-                last_outcome_seen = last_outcome_seen or hit.key.startswith("other")
-                current = Observed(hit.key, [], False, False, p, order)
-                order += 1
-                fresh.append(current)
-            elif p.kind == "value" and current is not None and not current.grid:
-                current.tokens.append(p)
+                h = self.hit(p.text)
+                if h is not None:
+                    found = (i, h.key)
+        return found
+
+    def grid(self, lines: list[Line], k: int) -> None:
+        line = lines[k]
+        if line.aligned:
+            self.header(line)
+        found = self.row_in(line.pieces)
+        labels, values = line.labels(), line.values()
+        if found is None and values and labels and not line.blanks_reliable:
+            found = self._split_label(lines, k)
+        if found is None:
+            if values and self.current is not None and self.current.grid and not self.current.tokens:
+                # Values printed on the line after a label split over two lines (PDF text).
+                self.current.tokens.extend(_value_tokens(line.pieces, line.blanks_reliable))
+            return
+        i, key = found
+        label = line.pieces[i] if i >= 0 else labels[0]
+        pos = self.positions.get(line.table) if line.aligned else None
+        if pos is not None and len(pos) == self.ncols:
+            self.data_started.add(line.table)
+            by_col = {p.col: p for p in line.pieces if p.kind != "label"}
+            tokens = [by_col.get(pos[c.key], Piece("", "empty", label.source, col=pos[c.key]))
+                      for c in self.ed.t3_columns]
+        else:
+            tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces,
+                                   line.blanks_reliable)
+        self.obs.add(self.start_row(key, tokens, True, line.blanks_reliable, label), self.ncols)
+
+    def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:
+        """A row label PDF extraction split over two lines: "一、本年新" / "收政府信息…数量 0 0 …",
+        or "二、上年结 0 0 …" / "转政府信息公开申请数量"."""
+        own = "".join(p.text for p in lines[k].labels())
+        prev = lines[k - 1] if k > 0 else None
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        for joined in ((_label_only(prev) or "") + own, own + (_label_only(nxt) or "")):
+            h = self.labels.match(joined, self.group)
+            if h is not None and h.kind == "row":
+                return (-1, h.key)
+        return None
+
+    # -- running text ---------------------------------------------------------------------------
+    def text(self, line: Line) -> None:
+        fresh: list[Observed] = []
+        for p in line.pieces:
+            if p.kind == "label":
+                h = self.hit(p.text)
+                if h is not None:
+                    fresh.append(self.start_row(h.key, [], False, False, p))
+            elif p.kind == "value" and self.current is not None and not self.current.grid:
+                self.current.tokens.append(p)
         # Rows of running text are complete at the end of their paragraph.
         for o in fresh:
-            obs.add(o, ncols)
-        fresh.clear()
-    return obs
+            self.obs.add(o, self.ncols)
+
+
+def _label_only(line: Line | None) -> str | None:
+    if line is None or not line.grid or line.values():
+        return None
+    return "".join(p.text for p in line.labels()) or None
+
+
+def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
+    w = _T3Walker(ed)
+    for k, line in enumerate(lines):
+        if line.grid:
+            w.grid(lines, k)
+        else:
+            w.text(line)
+    return w.obs
 
 
 def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
@@ -142,7 +206,7 @@ def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) ->
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
         keys = tuple(f"t3.{key}.{c.key}" for c in ed.t3_columns)
-        cands = readings(o.tokens, cols, _gaps(o), row_filter(keys, eqs))
+        cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
         if cands:
             out[f"t3.{key}"] = RowChoice(keys, cands)
     return out
@@ -180,7 +244,7 @@ def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dic
     if o is None:
         return {}
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
-    cands = readings(o.tokens, [ColumnSpec("count") for _ in keys], _gaps(o), row_filter(keys, eqs))
+    cands = readings(o.tokens, [ColumnSpec("count") for _ in keys], _gaps(o), row_resolver(keys, eqs))
     return {"t4": RowChoice(keys, cands)} if cands else {}
 
 
@@ -206,6 +270,9 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                     for c in cols:
                         if c not in obs.columns[block]:
                             obs.columns[block].append(c)
+                    unit = _unit_in(p.text)
+                    if unit and len(cols) == 1:
+                        obs.units[f"{block}.{cols[0]}"] = unit
                     continue
             hit = labels.row(p.text, block)
             if hit is not None:
@@ -251,6 +318,15 @@ def _header_columns(text: str, entries) -> list[str]:
     return [k for _, k in sorted(set(found))] if found else []
 
 
+def _unit_in(header: str) -> str | None:
+    """The money unit a column header prints: "采购总金额（元）", "（单位：万元）"."""
+    f = fold(header)
+    for unit in ("亿元", "万元", "千元"):
+        if unit in f:
+            return unit
+    return "元" if f.endswith("元") or "单位元" in f else None
+
+
 def _block(ed: Edition, key: str):
     return next(b for b in ed.t2 if b.key == key)
 
@@ -268,7 +344,8 @@ def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
         if sorted(order) != sorted(c.key for c in b.columns):
             order = [c.key for c in b.columns]
         cols_by_key = {c.key: c for c in b.columns}
-        specs = [ColumnSpec(cols_by_key[c].kind, None, _TYPICAL_DIGITS.get(c)) for c in order]
+        specs = [ColumnSpec(cols_by_key[c].kind, obs.units.get(f"{bkey}.{c}"), _TYPICAL_DIGITS.get(c))
+                 for c in order]
         cands = readings(o.tokens, specs, _gaps(o))
         if cands:
             out[f"t2.{key}"] = RowChoice(tuple(f"t2.{key}.{c}" for c in order), cands)

@@ -335,7 +335,8 @@ class _Flow:
         if len(grid) <= 1 or width <= 1 or any(len(t) > 200 for t in texts.values()):
             self._flow_cells(rows)
             return
-        table_block = Table(rows=[cells for _, cells in grid], source=self.page.source(table))
+        table_block = Table(rows=[cells for _, cells in grid], source=self.page.source(table),
+                            columns_aligned=True)
         self.placed.append(_Placed(table_block, table, float(self.page.order[table])))
 
     def _flow_cells(self, rows: list[tuple[HtmlElement, list[HtmlElement]]]) -> None:

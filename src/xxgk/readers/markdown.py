@@ -132,7 +132,7 @@ def read_pipe_table(lines: list[Line], i: int) -> tuple[int, Region]:
             rows.append([_cell(line, s, e) for s, e in bounds])
         j += 1
     ncols = ncols or max((len(r) for r in rows), default=0)
-    table = Table(rows, Source(line=lines[i].no), blanks_reliable=True)
+    table = Table(rows, Source(line=lines[i].no), blanks_reliable=True, columns_aligned=True)
     return j, Region(table, "pipe", ncols)
 
 
