@@ -501,7 +501,7 @@ _OTHER_2021 = (
     "{we}无其他需要报告的事项。",
 )
 _OTHER_2019 = ("无其他需要报告的事项。", "{we}无其他需要报告的事项。", "本年度无其他需要报告的事项。")
-_PLAN_2019 = (
+_PLAN = (
     "1、建立健全组织机构。落实政府信息公开工作机构、人员配置，及时调整政务公开工作领导小组。",
     "2、积极组织学习培训。组织有关人员学习《条例》，提高依法公开水平，规范信息发布程序。",
     "3、不断完善各项制度。做好政府信息公开指南和目录的编制和修订工作，按时做好政府信息公开统计工作。",
@@ -602,7 +602,7 @@ def _sections(rng: random.Random, ed: Edition, f: _Facts) -> list[Section]:
             text = "\n".join([_pick(rng, _PROBLEMS, year=f.year, we=f.we),
                               _pick(rng, _IMPROVE, we=f.we, next=f.year + 1)])
         elif heading is not None and "工作思路" in heading:
-            text = "\n".join(_PLAN_2019)
+            text = "\n".join(_PLAN)
         else:
             text = "" if heading is None else _pick(
                 rng, _OTHER_2021 if ed.key == "2021" else _OTHER_2019, we=f.we)

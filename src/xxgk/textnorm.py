@@ -58,6 +58,11 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def to_simplified_always(text: str) -> str:
+    """Phrase-level Traditional → Simplified conversion (OpenCC), whatever the text looks like."""
+    return _t2s().convert(text)
+
+
 def simplify(text: str) -> str:
     """Traditional → Simplified character by character; same length as `text`, so positions
     found in the result slice the original."""

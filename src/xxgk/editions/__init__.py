@@ -23,6 +23,7 @@ class Column:
     label: str
     keywords: tuple[str, ...]
     kind: ValueKind = "count"
+    typical: float | None = None  # typical magnitude (a prior for run-together digits)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Block:
     keywords: tuple[str, ...]
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
+    soft: tuple[str, ...] = ()  # plausible relations between columns, e.g. "in_force >= issued"
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def _strs(items) -> tuple[str, ...]:
 
 
 def _column(d: dict) -> Column:
-    return Column(d["key"], d["label"], _strs(d.get("keywords")), d.get("kind", "count"))
+    return Column(d["key"], d["label"], _strs(d.get("keywords")), d.get("kind", "count"),
+                  d.get("typical"))
 
 
 def _row(d: dict) -> Row:
@@ -179,7 +182,8 @@ def get(key: str) -> Edition:
         sections=tuple(SectionSpec(s["key"], s["number"], s["heading"], _strs(s["keywords"]))
                        for s in common["sections"]),
         t2=tuple(Block(b["key"], b["caption"], _strs(b["keywords"]),
-                       tuple(_row(r) for r in b["rows"]), tuple(_column(c) for c in b["columns"]))
+                       tuple(_row(r) for r in b["rows"]), tuple(_column(c) for c in b["columns"]),
+                       _strs(b.get("soft")))
                  for b in own["t2"]),
         t3_columns=tuple(_column(c) for c in t3["columns"]),
         t3_groups=tuple(_group(g) for g in t3["groups"] + own.get("t3", {}).get("groups", [])),

@@ -53,8 +53,8 @@ def parse_document(doc: Document) -> Report:
     if not any(ln.text.strip() or ln.grid for ln in lines):
         raise NotAReport(doc.name, "文件中没有文字 / the document has no text")
     title, _ = meta.find_title(lines)
-    if title is None and doc.title and "信息公开" in doc.title:
-        title = doc.title
+    if title is None:
+        title = meta.page_title(doc.title)
     year = meta.year_of(title, lines)
     headings = find_headings(lines, editions.get(editions.EDITION_KEYS[-1]))
     reg = _regions(lines, headings)
@@ -78,7 +78,7 @@ def parse_document(doc: Document) -> Report:
         _fill(cells, findings, {rid: choice}, reconcile({rid: choice}, ()))
     _mark_missing(cells, findings, ed)
 
-    agency = meta.agency_from_title(title) or meta.agency_from_signature(lines)
+    agency = meta.as_simplified(meta.agency_from_title(title) or meta.agency_from_signature(lines))
     return Report(
         edition=ed.key,
         year=year,

@@ -10,6 +10,7 @@ not the reader, choose among them (`reconcile`).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ class Slot:
 class ColumnSpec:
     kind: ValueKind = "count"
     default_unit: str | None = None
-    typical_digits: int | None = None  # a prior for splitting run-together digits (table 2)
+    typical: float | None = None  # typical magnitude: a prior for splitting run-together digits
+    gap_cost: float = 3.0  # prior cost of reading this column as lost or vanished
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,8 @@ def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slo
                 ok = False
                 break
             slots.append(Slot(v.value, raw, piece.source.sub(start, end), unit=v.unit))
-            if col.typical_digits is not None:
-                cost += abs(len(p) - col.typical_digits) * 0.5
+            if col.typical is not None:
+                cost += abs(math.log10(int(p) + 1) - math.log10(col.typical + 1))
         if ok:
             yield slots, cost
 
@@ -165,7 +167,8 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         if ti == len(tokens):
             if n - ci == left:
                 gap_slots = [Slot(None, None, None, lost=gap_kind == "lost") for _ in range(left)]
-                out.append(Candidate(tuple(acc + gap_slots), cost + 3.0 * left))
+                out.append(Candidate(tuple(acc + gap_slots),
+                                     cost + sum(c.gap_cost for c in cols[ci:])))
             return
         if ci == n:
             return
@@ -178,7 +181,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             gen(ti + 1, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
         if left > 0:  # a gap at this column, the token going further right
             gen(ti, ci + 1, left - 1, acc + [Slot(None, None, None, lost=gap_kind == "lost")],
-                cost + 3.0)
+                cost + cols[ci].gap_cost)
 
     gen(0, 0, gaps, [], 0.0)
     return out

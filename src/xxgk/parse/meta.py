@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..textnorm import nfkc, simplify
+from ..textnorm import nfkc, simplify, to_simplified_always
 from .pieces import Line
 
-_TITLE_TAIL = re.compile(r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?:年\s*度\s*)?报\s*告")
+_TITLE_TAIL = re.compile(r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?:的\s*)?(?:年\s*度\s*)?报\s*告")
 _YEAR = re.compile(r"(20[1-3]\d)\s*年\s*度?")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -50,11 +50,27 @@ def agency_from_title(title: str | None) -> str | None:
     t = re.sub(r"^关于", "", t)
     m = _TITLE_TAIL.search(simplify(t))
     head = t[: m.start()] if m else t
-    head = re.sub(r"(20[1-3]\d)年度?$", "", head)
     head = re.sub(r"(20[1-3]\d)年度?", "", head).strip("（）()《》〈〉 ")
+    head = re.sub(r"关于$", "", head)  # "XX局关于2020年度政府信息公开工作的年度报告"
     if len(head) < 2 or not _AGENCY_END.search(head):
         return None
     return head
+
+
+def page_title(title: str | None) -> str | None:
+    """A page <title> without the site name portals append ("…年度报告_XX市人民政府")."""
+    if not title:
+        return None
+    head = re.split(r"\s*(?:[_|｜]|--|—|\s-\s)\s*", title.strip())[0]
+    return head if _TITLE_TAIL.search(simplify(head)) else None
+
+
+def as_simplified(name: str | None) -> str | None:
+    """Agency names are kept in Simplified characters, so a portal's 繁體 page and its original
+    name the same agency."""
+    if name is None or simplify(name) == name:
+        return name
+    return to_simplified_always(name)
 
 
 def agency_from_signature(lines: list[Line]) -> str | None:

@@ -9,21 +9,20 @@ possible readings that `reconcile` chooses among.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..editions import Edition
 from ..textnorm import fold
-from .candidates import ColumnSpec, GapKind, readings
+from .candidates import Candidate, ColumnSpec, GapKind, readings
 from .labels import T2Labels, T3Labels
 from .pieces import Line, Piece
 from ..rules import Equation
 from .reconcile import RowChoice, row_resolver
 
-# Typical number of digits per table-2 column: a weak prior used only to split run-together digits
-# when no rule decides (table 2 has no equations).
-_TYPICAL_DIGITS = {"new_made": 1, "new_published": 1, "total_published": 2, "prev_items": 2,
-                   "delta_items": 1, "decisions": 3, "proc_items": 2, "proc_amount": 3,
-                   "issued": 1, "repealed": 1, "in_force": 2, "fee_amount": 2}
+# Prior costs of reading a table-3/4 column as vanished or lost: totals are the cells reports
+# print even when they leave the detail blank, so a reading that blanks a total costs more.
+_GAP_COST = {"total": 4.0, "natural_person": 3.2}
+SOFT_PENALTY = 1.5
 
 
 @dataclass
@@ -202,7 +201,7 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
 
 
 def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
-    cols = [ColumnSpec("count") for _ in ed.t3_columns]
+    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0)) for c in ed.t3_columns]
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
         keys = tuple(f"t3.{key}.{c.key}" for c in ed.t3_columns)
@@ -244,7 +243,9 @@ def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dic
     if o is None:
         return {}
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
-    cands = readings(o.tokens, [ColumnSpec("count") for _ in keys], _gaps(o), row_resolver(keys, eqs))
+    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0))
+            for _ in ed.t4_groups for c in ed.t4_columns]
+    cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
     return {"t4": RowChoice(keys, cands)} if cands else {}
 
 
@@ -318,6 +319,18 @@ def _header_columns(text: str, entries) -> list[str]:
     return [k for _, k in sorted(set(found))] if found else []
 
 
+def _soft_broken(relations: tuple[str, ...], order: list[str], cand: Candidate) -> int:
+    """How many of a block's plausible relations ("a >= b", "a == b", "a >= |b|") a reading breaks."""
+    v = {k: (s.value or 0) for k, s in zip(order, cand.slots)}
+    broken = 0
+    for rel in relations:
+        left, op, right = rel.split()
+        a = v.get(left, 0)
+        b = abs(v.get(right.strip("|"), 0)) if right.startswith("|") else v.get(right, 0)
+        broken += not (a >= b if op == ">=" else a == b)
+    return broken
+
+
 def _unit_in(header: str) -> str | None:
     """The money unit a column header prints: "采购总金额（元）", "（单位：万元）"."""
     f = fold(header)
@@ -344,9 +357,12 @@ def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
         if sorted(order) != sorted(c.key for c in b.columns):
             order = [c.key for c in b.columns]
         cols_by_key = {c.key: c for c in b.columns}
-        specs = [ColumnSpec(cols_by_key[c].kind, obs.units.get(f"{bkey}.{c}"), _TYPICAL_DIGITS.get(c))
+        specs = [ColumnSpec(cols_by_key[c].kind, obs.units.get(f"{bkey}.{c}"), cols_by_key[c].typical)
                  for c in order]
         cands = readings(o.tokens, specs, _gaps(o))
+        if len(cands) > 1 and b.soft:
+            cands = sorted((replace(c, cost=c.cost + SOFT_PENALTY * _soft_broken(b.soft, order, c))
+                            for c in cands), key=lambda c: c.cost)
         if cands:
             out[f"t2.{key}"] = RowChoice(tuple(f"t2.{key}.{c}" for c in order), cands)
     return out
