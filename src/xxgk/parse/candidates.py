@@ -19,7 +19,7 @@ from typing import Literal
 from ..document import Source
 from ..editions import ValueKind
 from .. import values as V
-from .pieces import Piece
+from .pieces import MARKS, Piece
 
 GapKind = Literal["none", "lost", "blank"]
 MAX_CANDIDATES = 4000
@@ -71,8 +71,16 @@ def _atom(piece: Piece, col: ColumnSpec) -> Slot:
 
 
 def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slot], float]]:
-    """Ways to read one run of digits as len(cols) consecutive cells."""
+    """Ways to read one run of digits (or of blank marks, "//") as len(cols) consecutive cells."""
     text = V.nfkc(piece.text)
+    if MARKS.fullmatch(text.strip()):
+        marks = text.strip()
+        if len(cols) <= len(marks):
+            per = len(marks) / len(cols)
+            # One mark per cell, or "——" pairs.
+            cost = 0.0 if per == 1 or (per == 2 and marks[0] == "—") else 0.5
+            yield [Slot(None, marks[i] if per == 1 else marks, piece.source) for i in range(len(cols))], cost
+        return
     m = _RUN.match(text.strip())
     if m is None:
         return
@@ -129,7 +137,7 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
             return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)),
                               1.0 if len(kept) == n else 5.0)]
     gap_kind: GapKind = gaps if gaps != "none" else "lost"
-    capacity = sum(len(re.sub(r"\D", "", t.text.split(".")[0])) if t.run else 1 for t in tokens)
+    capacity = sum(_capacity(t) for t in tokens)
     fallback: list[Candidate] = []
     for max_gaps in range(max(0, n - capacity), n - len(tokens) + 1):
         found = _generate(tokens, cols, gap_kind, max_gaps)
@@ -142,6 +150,14 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
             break
     fallback.sort(key=lambda c: c.cost)
     return fallback[:cap]
+
+
+def _capacity(t: Piece) -> int:
+    """How many cells a token can fill at most."""
+    if not t.run:
+        return 1
+    text = V.nfkc(t.text).strip()
+    return len(text) if MARKS.fullmatch(text) else len(re.sub(r"\D", "", text.split(".")[0]))
 
 
 def _distinct(cands: list[Candidate]) -> list[Candidate]:
@@ -173,6 +189,17 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         if ci == n:
             return
         tok = tokens[ti]
+        nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+        if (cols[ci].kind == "signed" and nxt is not None and V.nfkc(tok.text).strip() == "-"
+                and re.match(r"\d", V.nfkc(nxt.text).strip())):
+            # Running text: "-8" is a signed 本年增/减 as well as a blank mark and an 8.
+            merged = Piece(tok.text + nxt.text, "value", tok.source, run=nxt.run)
+            if merged.run:
+                for width in range(1, n - ci - left + 1):
+                    for slots, c in _run_splits(merged, cols[ci:ci + width]):
+                        gen(ti + 2, ci + width, left, acc + slots, cost + c)
+            else:
+                gen(ti + 2, ci + 1, left, acc + [_atom(merged, cols[ci])], cost)
         if tok.run:
             for width in range(1, n - ci - left + 1):
                 for slots, c in _run_splits(tok, cols[ci:ci + width]):

@@ -24,6 +24,14 @@ VALUE_RE = re.compile(
     r"(?:[增减]\s*)?[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
     r"|(?<![\w])[—－\-–/／]{1,4}(?![\w])"
 )
+# The same for running text, where cells run together: a dash before digits is a blank cell's
+# mark, not a minus sign (the reconciler may still read "-8" as a signed 本年增/减), and a run of
+# marks ("//", "——") may stand for several blank cells.
+TEXT_VALUE_RE = re.compile(
+    r"(?:[增减]\s*)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
+    r"|[—\-–/／]+"
+)
+MARKS = re.compile(r"[—\-–/／]+")
 _UNITS = str.maketrans("萬億", "万亿")  # Traditional money units, same length
 _NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
 
@@ -107,7 +115,7 @@ def text_line(text: str, source: Source) -> Line:
         t = text.translate(_UNITS)
     pieces: list[Piece] = []
     pos = 0
-    for m in VALUE_RE.finditer(t):
+    for m in TEXT_VALUE_RE.finditer(t):
         start, end = m.start(), m.end()
         # "…0000003.危及…": the digits before "." + label are the next item's numbering.
         if _NUMBERING_AFTER.match(t[end:]) and re.fullmatch(r"\d+", t[start:end]):
@@ -118,7 +126,8 @@ def text_line(text: str, source: Source) -> Line:
             pieces.append(Piece(text[pos:start], "label", source.sub(pos, start)))
         token = text[start:end]
         # A digit run may hold several cells; a number with a thousands separator is one.
-        run = bool(re.search(r"\d{2,}", t[start:end])) and "," not in t[start:end]
+        run = (bool(re.search(r"\d{2,}", t[start:end])) and "," not in t[start:end]) or \
+            (MARKS.fullmatch(t[start:end]) is not None and end - start > 1)
         pieces.append(Piece(token, "value", source.sub(start, end), run=run))
         pos = end
     if t[pos:].strip():
