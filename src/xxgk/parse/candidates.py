@@ -116,20 +116,22 @@ def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slo
 
 
 def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
-             resolve: Callable[[Candidate], Candidate | None] | None = None,
+             resolve: Callable[[Candidate], tuple[Candidate, bool] | None] | None = None,
              cap: int = 200) -> list[Candidate]:
     """The distinct readings of `tokens` as len(cols) cells, cheapest first.
 
     Readings with fewer gaps (lost or vanished cells) are tried first. `resolve` applies the
     row's own equations: it rejects a reading (None) or returns it with the lost cells those
-    equations determine filled in; readings that then agree cell for cell are one reading. More
-    gaps are allowed only when no reading with fewer passes.
+    equations determine filled in, and whether every equation could be checked; readings that
+    then agree cell for cell are one reading. More gaps are allowed only when no reading with
+    fewer passes.
     """
     n = len(cols)
     atoms_only = not any(t.run for t in tokens)
-    if atoms_only and len(tokens) == n:
+    signed = any(c.kind == "signed" for c in cols)
+    if atoms_only and len(tokens) == n and not (signed and gaps == "blank"):
         return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)), 0.0)]
-    if atoms_only and len(tokens) > n:
+    if atoms_only and len(tokens) > n and gaps != "blank":
         # Stray trailing tokens (e.g. empty fields after the row in PDF text): drop empties first.
         kept = [t for t in tokens if t.kind != "empty"]
         tokens = kept[:n]
@@ -138,18 +140,29 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                               1.0 if len(kept) == n else 5.0)]
     gap_kind: GapKind = gaps if gaps != "none" else "lost"
     capacity = sum(_capacity(t) for t in tokens)
+    unchecked: list[Candidate] = []
     fallback: list[Candidate] = []
-    for max_gaps in range(max(0, n - capacity), n - len(tokens) + 1):
+    for max_gaps in range(max(0, n - capacity), n + 1):
         found = _generate(tokens, cols, gap_kind, max_gaps)
         found.sort(key=lambda c: c.cost)
-        good = _distinct(found if resolve is None else [r for c in found if (r := resolve(c))])
+        if resolve is None:
+            good = _distinct(found)
+        else:
+            resolved = [(r, ok) for c in found if (res := resolve(c)) is not None for r, ok in [res]]
+            good = _distinct([r for r, full in resolved if full])
+            # A reading that blanks the cell its row's equation needs (a vanished 总计) cannot be
+            # checked: it is taken only if no checkable reading exists at any number of gaps.
+            if not unchecked:
+                unchecked = _distinct([r for r, full in resolved if not full])
         if good:
             return good[:cap]
         fallback.extend(found)
         if len(fallback) >= MAX_CANDIDATES:
             break
+    if unchecked:
+        return unchecked[:cap]
     fallback.sort(key=lambda c: c.cost)
-    return fallback[:cap]
+    return _distinct(fallback)[:cap]
 
 
 def _capacity(t: Piece) -> int:

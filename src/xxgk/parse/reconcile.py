@@ -256,25 +256,28 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
     return Outcome(best, ambiguous, s.exhausted)
 
 
-def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> Callable[[Candidate], Candidate | None]:
+def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
+                 ) -> Callable[[Candidate], tuple[Candidate, bool] | None]:
     """Apply the row's own equations (H2; H4–H6 for table 4) to one reading: reject it when they
     cannot hold, else return it with the lost cells they determine filled in (so readings that
-    differ only in where an all-zero row lost its cell become one)."""
+    differ only in where an all-zero row lost its cell become one), and whether every equation
+    applied (a blank 总计 leaves H2 unchecked)."""
     keyset = set(keys)
     local = [e for e in eqs if set(e.keys) <= keyset]
     by_cell = _index(local)
     index = {k: i for i, k in enumerate(keys)}
 
-    def resolve(c: Candidate) -> Candidate | None:
+    def resolve(c: Candidate) -> tuple[Candidate, bool] | None:
         vals: dict = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
         inferred: dict[str, str] = {}
         if propagate(local, by_cell, vals, inferred, set(), range(len(local)), lambda k: False):
             return None
+        full = all(e.optional is None or vals.get(e.optional) is not None for e in local)
         if not inferred:
-            return c
+            return c, full
         slots = list(c.slots)
         for k, rule in inferred.items():
             slots[index[k]] = replace(slots[index[k]], value=vals[k], rule=rule)
-        return Candidate(tuple(slots), c.cost)
+        return Candidate(tuple(slots), c.cost), full
 
     return resolve

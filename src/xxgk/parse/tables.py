@@ -171,6 +171,8 @@ class _T3Walker:
 
     # -- running text ---------------------------------------------------------------------------
     def text(self, line: Line) -> None:
+        if is_sentence(line):
+            return
         fresh: list[Observed] = []
         for p in line.pieces:
             if p.kind == "label":
@@ -182,6 +184,11 @@ class _T3Walker:
         # Rows of running text are complete at the end of their paragraph.
         for o in fresh:
             self.obs.add(o, self.ncols)
+
+
+def is_sentence(line: Line) -> bool:
+    """Narrative ("共收到政府信息公开申请9件，上年结转0件。"), not a table row copied as text."""
+    return "。" in line.text
 
 
 def _label_only(line: Line | None) -> str | None:
@@ -222,7 +229,8 @@ def observe_t4(lines: list[Line]) -> Observed | None:
         if not vals:
             continue
         labels_before = [p for p in line.pieces if p.kind == "label"]
-        if not line.grid and labels_before and len(vals) < 3 and not any(t.run for t in vals):
+        if not line.grid and (is_sentence(line) or (labels_before and len(vals) < 3
+                                                    and not any(t.run for t in vals))):
             continue  # narrative mentioning a number, not the table row
         last_label = max((i for i, p in enumerate(line.pieces) if p.kind == "label"), default=-1)
         toks = _value_tokens(line.pieces[last_label + 1:], line.blanks_reliable if line.grid else False)
@@ -257,6 +265,8 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
     current: Observed | None = None
     order = 0
     for line in lines:
+        if not line.grid and is_sentence(line):
+            continue
         label_pieces = [(i, p) for i, p in enumerate(line.pieces) if p.kind == "label"]
         row_at = None
         for i, p in label_pieces:
