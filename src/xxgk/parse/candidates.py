@@ -9,7 +9,6 @@ not the reader, choose among them (`reconcile`).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -70,49 +69,61 @@ def _atom(piece: Piece, col: ColumnSpec) -> Slot:
     return Slot(v.value, piece.text.strip(), piece.source, unit=v.unit)
 
 
-def _run_splits(piece: Piece, cols: list[ColumnSpec]) -> Iterator[tuple[list[Slot], float]]:
-    """Ways to read one run of digits (or of blank marks, "//") as len(cols) consecutive cells."""
-    text = V.nfkc(piece.text)
-    if MARKS.fullmatch(text.strip()):
-        marks = text.strip()
-        if len(cols) <= len(marks):
-            per = len(marks) / len(cols)
-            # One mark per cell, or "——" pairs.
-            cost = 0.0 if per == 1 or (per == 2 and marks[0] == "—") else 0.5
-            yield [Slot(None, marks[i] if per == 1 else marks, piece.source) for i in range(len(cols))], cost
-        return
-    m = _RUN.match(text.strip())
-    if m is None:
-        return
-    lead = len(text) - len(text.lstrip())
-    digits = m.group("int")
-    sign, frac, unit = m.group("sign") or "", m.group("frac") or "", (m.group("unit") or "")
-    d0 = lead + len(sign)  # offset of the first digit within the piece text
-    n = len(cols)
-    if n > len(digits):
-        return
-    for cuts in itertools.combinations(range(1, len(digits)), n - 1):
-        bounds = (0, *cuts, len(digits))
-        parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
-        if any(len(p) > 1 and p[0] == "0" for p in parts):
-            continue  # a printed count never has a leading zero
-        slots: list[Slot] = []
-        cost = 0.0
-        ok = True
-        for i, (p, col, a, b) in enumerate(zip(parts, cols, bounds, bounds[1:])):
-            raw = (sign if i == 0 else "") + p + (frac + unit if i == n - 1 else "")
-            start = d0 + a - (len(sign) if i == 0 else 0)
-            end = d0 + b + (len(frac) + len(unit) if i == n - 1 else 0)
+@dataclass(frozen=True)
+class _Run:
+    """A token split into parts: a digit run ("9000009", "减23231668", "71245.95万元") or a run
+    of blank marks ("//", "——"). Parts are consumed left to right, one cell each."""
+
+    piece: Piece
+    sign: str = ""
+    digits: str = ""
+    tail: str = ""  # decimals and unit: they belong to the last part
+    lead: int = 0  # offset of the sign/first digit within the piece text
+    marks: str = ""
+
+    @classmethod
+    def of(cls, piece: Piece) -> "_Run | None":
+        text = V.nfkc(piece.text)
+        stripped = text.strip()
+        lead = len(text) - len(text.lstrip())
+        if MARKS.fullmatch(stripped):
+            return cls(piece, marks=stripped, lead=lead)
+        m = _RUN.match(stripped)
+        if m is None:
+            return None
+        return cls(piece, m.group("sign") or "", m.group("int"),
+                   (m.group("frac") or "") + (m.group("unit") or ""), lead)
+
+    @property
+    def size(self) -> int:
+        return len(self.marks) if self.marks else len(self.digits)
+
+    def parts(self, off: int, col: ColumnSpec) -> Iterator[tuple[int, Slot, float]]:
+        """The next part starting at `off`: (its length, its slot, its prior cost)."""
+        if self.marks:
+            for length in range(1, len(self.marks) - off + 1):
+                raw = self.marks[off:off + length]
+                # One mark per cell, or "——" as one cell.
+                cost = 0.0 if length == 1 or raw == "——" else 0.5
+                src = self.piece.source.sub(self.lead + off, self.lead + off + length)
+                yield length, Slot(None, raw, src), cost
+            return
+        for length in range(1, len(self.digits) - off + 1):
+            p = self.digits[off:off + length]
+            if len(p) > 1 and p[0] == "0":
+                break  # a printed count never has a leading zero
+            first, last = off == 0, off + length == len(self.digits)
+            raw = (self.sign if first else "") + p + (self.tail if last else "")
+            start = self.lead + off + (0 if first else len(self.sign))
+            end = self.lead + len(self.sign) + off + length + (len(self.tail) if last else 0)
             try:
                 v = V.parse(raw, col.kind, col.default_unit)
             except V.Unreadable:
-                ok = False
-                break
-            slots.append(Slot(v.value, raw, piece.source.sub(start, end), unit=v.unit))
+                continue
+            cost = 0.0
             if col.typical is not None:
-                cost += abs(math.log10(int(p) + 1) - math.log10(col.typical + 1))
-        if ok:
-            yield slots, cost
+                cost = abs(math.log10(int(p) + 1) - math.log10(col.typical + 1))
+            yield length, Slot(v.value, raw, self.piece.source.sub(start, end), unit=v.unit), cost
 
 
 def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
@@ -186,44 +197,54 @@ def _distinct(cands: list[Candidate]) -> list[Candidate]:
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
               gaps: int) -> list[Candidate]:
-    """Readings with exactly `gaps` gap cells."""
+    """Readings with exactly `gaps` gap cells; gaps may fall between the parts of a run, since a
+    blank cell vanishes from running text wherever it was."""
     n = len(cols)
+    runs = [(_Run.of(t) if t.run else None) for t in tokens]
+    # cells[i]: at most how many cells tokens[i:] can fill; at least len(tokens) - i.
+    most = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        most[i] = most[i + 1] + (runs[i].size if runs[i] else 1)
     out: list[Candidate] = []
+    gap = Slot(None, None, None, lost=gap_kind == "lost")
 
-    def gen(ti: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
+    def gen(ti: int, off: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
         if len(out) >= MAX_CANDIDATES:
             return
-        if ti == len(tokens):
-            if n - ci == left:
-                gap_slots = [Slot(None, None, None, lost=gap_kind == "lost") for _ in range(left)]
-                out.append(Candidate(tuple(acc + gap_slots),
-                                     cost + sum(c.gap_cost for c in cols[ci:])))
+        room = n - ci - left  # cells the tokens must fill from here
+        cap = most[ti] - off
+        if room < len(tokens) - ti or room > cap:
             return
+        if ti == len(tokens):
+            out.append(Candidate(tuple(acc + [gap] * left),
+                                 cost + sum(c.gap_cost for c in cols[ci:])))
+            return
+        tok, run = tokens[ti], runs[ti]
+        if left > 0 and ci < n:
+            gen(ti, off, ci + 1, left - 1, acc + [gap], cost + cols[ci].gap_cost)
         if ci == n:
             return
-        tok = tokens[ti]
         nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
-        if (cols[ci].kind == "signed" and nxt is not None and V.nfkc(tok.text).strip() == "-"
-                and re.match(r"\d", V.nfkc(nxt.text).strip())):
+        if (off == 0 and cols[ci].kind == "signed" and nxt is not None
+                and V.nfkc(tok.text).strip() == "-" and re.match(r"\d", V.nfkc(nxt.text).strip())):
             # Running text: "-8" is a signed 本年增/减 as well as a blank mark and an 8.
             merged = Piece(tok.text + nxt.text, "value", tok.source, run=nxt.run)
-            if merged.run:
-                for width in range(1, n - ci - left + 1):
-                    for slots, c in _run_splits(merged, cols[ci:ci + width]):
-                        gen(ti + 2, ci + width, left, acc + slots, cost + c)
+            mrun = _Run.of(merged) if merged.run else None
+            if mrun is None:
+                gen(ti + 2, 0, ci + 1, left, acc + [_atom(merged, cols[ci])], cost)
             else:
-                gen(ti + 2, ci + 1, left, acc + [_atom(merged, cols[ci])], cost)
-        if tok.run:
-            for width in range(1, n - ci - left + 1):
-                for slots, c in _run_splits(tok, cols[ci:ci + width]):
-                    gen(ti + 1, ci + width, left, acc + slots, cost + c)
-        else:
-            gen(ti + 1, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
-        if left > 0:  # a gap at this column, the token going further right
-            gen(ti, ci + 1, left - 1, acc + [Slot(None, None, None, lost=gap_kind == "lost")],
-                cost + cols[ci].gap_cost)
+                for length, slot, c in mrun.parts(0, cols[ci]):
+                    if length == mrun.size:
+                        gen(ti + 2, 0, ci + 1, left, acc + [slot], cost + c)
+        if run is None:
+            gen(ti + 1, 0, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
+            return
+        for length, slot, c in run.parts(off, cols[ci]):
+            done = off + length == run.size
+            gen(ti + 1 if done else ti, 0 if done else off + length, ci + 1, left, acc + [slot],
+                cost + c)
 
-    gen(0, 0, gaps, [], 0.0)
+    gen(0, 0, 0, gaps, [], 0.0)
     return out
 
 

@@ -36,7 +36,9 @@ def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
         joinable = 0 < len(prev) < 40 and not re.search(r"[。；，>：:]", prev)
         alone = _is_title(text)
         # "鹤岗市商务局2019年" + "政府信息公开工作年度报告", or "…2020年政府信息" + "公开工作年度报告".
-        if joinable and _is_title(prev + text) and not (alone and _YEAR.search(text)):
+        # Join unless this line alone is a complete title naming its agency.
+        if joinable and _is_title(prev + text) and not (alone and agency_from_title(text)) \
+                and (not alone or agency_from_title(prev + text)):
             return prev + text, i
         if alone:
             return text, i
