@@ -18,7 +18,11 @@ from fractions import Fraction
 from ..rules import Equation
 from .candidates import Candidate
 
-NODE_BUDGET = 20000
+# Bounds that keep a pathological page from running away: readings evaluated per report, the
+# readings of one row considered jointly (the cheapest, within COST_WINDOW of the cheapest).
+EVAL_BUDGET = 4000
+ROW_LIMIT = 24
+COST_WINDOW = 6.0
 MAX_SOLUTIONS = 64
 
 
@@ -125,6 +129,7 @@ def _index(eqs: list[Equation]) -> dict[str, list[int]]:
 
 class _Search:
     def __init__(self, rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]):
+        rows = {rid: RowChoice(r.keys, _plausible(r.candidates)) for rid, r in rows.items()}
         self.rows = rows
         self.keys = {k for r in rows.values() for k in r.keys}
         self.eqs = [e for e in eqs if any(k in self.keys for k in e.keys)]
@@ -140,8 +145,7 @@ class _Search:
 
     def _dfs(self, depth: int, vals: dict, inferred: dict, checked: set, viol: int, cost: float,
              chosen: dict) -> None:
-        self.nodes += 1
-        if self.nodes > NODE_BUDGET:
+        if self.nodes > EVAL_BUDGET:
             self.exhausted = True
             return
         if viol > self.best_viol or (self.best_viol == 0 and len(self.solutions) >= MAX_SOLUTIONS):
@@ -153,6 +157,10 @@ class _Search:
         row = self.rows[rid]
         touched = {i for k in row.keys for i in self.by_cell.get(k, ())}
         for cand in row.candidates:
+            self.nodes += 1
+            if self.nodes > EVAL_BUDGET:
+                self.exhausted = True
+                return
             v2, inf2, chk2 = dict(vals), dict(inferred), set(checked)
             for k, s in zip(row.keys, cand.slots):
                 v2[k] = LOST if s.open else s.value
@@ -179,6 +187,14 @@ class _Search:
             return
         values = {k: (MISSING if v is LOST else v) for k, v in vals.items()}
         self.solutions.append(Solution(dict(chosen), values, dict(inferred), viol, cost))
+
+
+def _plausible(cands: list[Candidate]) -> list[Candidate]:
+    """The readings of a row worth trying jointly: the cheapest ones."""
+    if len(cands) <= 1:
+        return cands
+    floor = min(c.cost for c in cands)
+    return sorted((c for c in cands if c.cost <= floor + COST_WINDOW), key=lambda c: c.cost)[:ROW_LIMIT]
 
 
 def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
