@@ -191,6 +191,7 @@ class Group:
     root: pathlib.Path
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    missing: int = 0  # sources the parser wrote no output for (error or timeout)
 
     @property
     def name(self) -> str:
@@ -290,7 +291,7 @@ def print_table(rows: list[tuple[Group, Score]], scorer: str) -> None:
     for g, s in rows:
         print(f"| {g.layout} | {g.edition} | {s.reports} | {s.strict_pct:.2f}% | "
               f"{s.lenient_pct:.2f}% | {s.meta_pct:.1f}% | {s.perfect}/{s.reports} | "
-              f"{len(g.errors)} | {g.seconds / max(1, s.reports):.3f} |")
+              f"{g.missing} | {g.seconds / max(1, s.reports):.3f} |")
     cells = sum(s.cells for _, s in rows)
     strict = sum(s.strict for _, s in rows)
     lenient = sum(s.lenient_pct * s.cells for _, s in rows) / cells if cells else 0.0
@@ -298,7 +299,7 @@ def print_table(rows: list[tuple[Group, Score]], scorer: str) -> None:
     perfect, reports = sum(s.perfect for _, s in rows), sum(s.reports for _, s in rows)
     print(f"| **all** | | {reports} | {100 * strict / max(1, cells):.2f}% | {lenient:.2f}% | "
           f"{100 * meta[0] / max(1, meta[1]):.1f}% | {perfect}/{reports} | "
-          f"{sum(len(g.errors) for g, _ in rows)} | |")
+          f"{sum(g.missing for g, _ in rows)} | |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                 g = Group(layout, edition, root)
                 files = generate(g, args.n, args.seed)
                 (parse_with_cli if args.cli else parse_in_process)(g, files, args.timeout)
+                g.missing = sum(not (g.dir("parsed") / f"{f.stem}.json").exists() for f in files)
                 s = run_scorer(scorer_main, g.dir("truth"), g.dir("parsed"), args.verbose)
                 if shared is not None:  # the copy must not drift from the shared scorer
                     mine = run_scorer(_score_main, g.dir("truth"), g.dir("parsed"), args.verbose)

@@ -121,7 +121,7 @@ def test_runtogether_text_of_a_consistent_report_reconstructs_its_cells(seed: in
 @pytest.mark.parametrize("layout", synth.LAYOUTS)
 @pytest.mark.parametrize("edition", editions.EDITION_KEYS)
 def test_every_layout_round_trips_both_editions(layout: str, edition: str) -> None:
-    wrong = 0
+    wrong, silent, total = 0, [], 0
     for seed in range(6):
         report = synth.random_report(random.Random(seed), edition)
         data = synth.render(report, layout, random.Random(seed))
@@ -130,9 +130,17 @@ def test_every_layout_round_trips_both_editions(layout: str, edition: str) -> No
         assert parsed.edition == edition
         assert parsed.year == report.year
         assert parsed.agency == report.agency
-        wrong += len(_wrong(parsed, synth.truth_json(report)))
-    # Web-copied text may leave a table-2 split ambiguous (flagged); every other layout is exact.
-    assert wrong <= (12 if layout == "web_text" else 0)
+        flagged = {k for f in parsed.findings if f.rule == "R-ambiguous" for k in f.cells}
+        bad = _wrong(parsed, synth.truth_json(report))
+        wrong += len(bad)
+        total += len(report.cells)
+        silent += [k for k, _, _ in bad if k not in flagged and parsed.cells[k].status != "missing"]
+    if layout == "web_text":
+        # Run-together digits of table 2 may have several readings: a wrong one is always flagged.
+        assert wrong <= 0.05 * total
+        assert [k for k in silent if k.startswith("t2.")] == []
+    else:
+        assert wrong == 0
 
 
 # --- reconciliation never invents a number ----------------------------------------------------------

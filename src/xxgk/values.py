@@ -24,6 +24,9 @@ _NUM = re.compile(r"^(?P<sign>[增减+\-−]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>亿
 _UNIT_FACTOR = {"亿元": Decimal(10000), "万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 
+_TRADITIONAL = str.maketrans("萬億減", "万亿减")  # what a 繁體 page prints in value cells
+
+
 class Unreadable(ValueError):
     """The text is not a value of this kind (e.g. a label, or digits with stray text)."""
 
@@ -36,7 +39,7 @@ class Value:
 
 def clean(text: str) -> str:
     """NFKC, spaces removed, thousands separators removed, Traditional units folded."""
-    t = _SPACES.sub("", nfkc(text)).replace("萬", "万").replace("億", "亿")
+    t = _SPACES.sub("", nfkc(text)).translate(_TRADITIONAL)
     t = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", t)
     return t.replace("（", "(").replace("）", ")")
 

@@ -233,9 +233,12 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             if mrun is None:
                 gen(ti + 2, 0, ci + 1, left, acc + [_atom(merged, cols[ci])], cost)
             else:
+                # The signed part may be a prefix of the digits; the rest continue the run.
                 for length, slot, c in mrun.parts(0, cols[ci]):
                     if length == mrun.size:
                         gen(ti + 2, 0, ci + 1, left, acc + [slot], cost + c)
+                    else:
+                        gen(ti + 1, length, ci + 1, left, acc + [slot], cost + c)
         if run is None:
             gen(ti + 1, 0, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
             return

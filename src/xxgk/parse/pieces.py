@@ -32,7 +32,7 @@ TEXT_VALUE_RE = re.compile(
     r"|[—\-–/／]+"
 )
 MARKS = re.compile(r"[—\-–/／]+")
-_UNITS = str.maketrans("萬億", "万亿")  # Traditional money units, same length
+_UNITS = str.maketrans("萬億減", "万亿减")  # Traditional units and 減, same length
 _NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
 
 

@@ -258,6 +258,9 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
         inferred = {k: x.rule for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)
                     if x.lost and x.rule}
         return Outcome(Solution(chosen, values, inferred, 0, 0.0))
+    keys = {k for r in rows.values() for k in r.keys}
+    if not any(k in keys for e in eqs for k in e.keys):
+        return _unconstrained(rows)
     s = _Search(rows, eqs)
     s.run()
     if not s.solutions:
@@ -270,6 +273,23 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
             ambiguous[k] = {sol.values.get(k) for sol in s.solutions
                             if sol.values.get(k) is not MISSING}
     return Outcome(best, ambiguous, s.exhausted)
+
+
+def _unconstrained(rows: Mapping[str, RowChoice]) -> Outcome:
+    """Rows no equation touches (table 2): the cheapest reading of each, and every cell on which
+    any of its readings disagree is ambiguous."""
+    chosen = {rid: r.candidates[0] for rid, r in rows.items()}
+    values: dict[str, object] = {}
+    ambiguous: dict[str, set] = {}
+    for rid, r in rows.items():
+        for j, k in enumerate(r.keys):
+            slot = chosen[rid].slots[j]
+            values[k] = MISSING if slot.open else slot.value
+            seen = {c.slots[j].value for c in r.candidates if not c.slots[j].open}
+            if len(seen) > 1:
+                ambiguous[k] = seen
+    return Outcome(Solution(chosen, values, {}, 0, chosen and sum(c.cost for c in chosen.values())),
+                   ambiguous)
 
 
 def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
