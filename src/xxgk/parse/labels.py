@@ -6,6 +6,7 @@ re-punctuated labels still match. A label is identified by the longest keyword i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -23,8 +24,12 @@ class Hit:
     keyword: str
 
 
-def _best(text: str, entries: list[tuple[str, HitKind, str]]) -> Hit | None:
-    f = fold(text)
+def _best(text: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit | None:
+    return _best_folded(fold(text), entries)
+
+
+@functools.lru_cache(maxsize=8192)
+def _best_folded(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit | None:
     best: Hit | None = None
     for kw, kind, key in entries:
         if kw and kw in f and (best is None or len(kw) > len(best.keyword)):
@@ -37,9 +42,9 @@ class T3Labels:
 
     def __init__(self, ed: Edition):
         self.ed = ed
-        self.rows = [(fold(k), "row", r.key) for r in ed.t3_rows for k in r.keywords]
-        self.groups = [(fold(k), "group", g.key) for g in ed.t3_groups for k in g.keywords]
-        self.columns = [(fold(k), "column", c.key) for c in ed.t3_columns for k in c.keywords]
+        self.rows = tuple((fold(k), "row", r.key) for r in ed.t3_rows for k in r.keywords)
+        self.groups = tuple((fold(k), "group", g.key) for g in ed.t3_groups for k in g.keywords)
+        self.columns = tuple((fold(k), "column", c.key) for c in ed.t3_columns for k in c.keywords)
         self.items = {(r.group, r.item): r.key for r in ed.t3_rows if r.item is not None}
 
     def match(self, text: str, group: str | None) -> Hit | None:
@@ -66,9 +71,9 @@ class T3Labels:
 class T2Labels:
     def __init__(self, ed: Edition):
         self.ed = ed
-        self.blocks = [(fold(k), "block", b.key) for b in ed.t2 for k in b.keywords]
-        self.rows = [(fold(k), "row", f"{b.key}.{r.key}") for b in ed.t2 for r in b.rows
-                     for k in r.keywords]
+        self.blocks = tuple((fold(k), "block", b.key) for b in ed.t2 for k in b.keywords)
+        self.rows = tuple((fold(k), "row", f"{b.key}.{r.key}") for b in ed.t2 for r in b.rows
+                          for k in r.keywords)
 
     def block(self, text: str) -> Hit | None:
         return _best(text, self.blocks)
@@ -76,12 +81,12 @@ class T2Labels:
     def row(self, text: str, block: str | None) -> Hit | None:
         entries = self.rows
         if block is not None:
-            own = [e for e in self.rows if e[2].startswith(block + ".")]
+            own = tuple(e for e in self.rows if e[2].startswith(block + "."))
             hit = _best(text, own)
             if hit is not None:
                 return hit
         return _best(text, entries)
 
-    def columns_of(self, block_key: str) -> list[tuple[str, "HitKind", str]]:
+    def columns_of(self, block_key: str) -> tuple[tuple[str, "HitKind", str], ...]:
         b = next(b for b in self.ed.t2 if b.key == block_key)
-        return [(fold(k), "column", c.key) for c in b.columns for k in c.keywords]
+        return tuple((fold(k), "column", c.key) for c in b.columns for k in c.keywords)

@@ -9,6 +9,7 @@ web-copied text, where a table row prints as "行政规范性文件128450", is r
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -63,6 +64,7 @@ class Line:
         return [p for p in self.pieces if p.kind == "value"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_value(text: str) -> bool:
     t = nfkc(text).translate(_UNITS).strip()
     m = VALUE_RE.fullmatch(t)

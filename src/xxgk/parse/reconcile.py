@@ -11,6 +11,7 @@ cell no equation determines stays `missing` — never a guess.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -300,15 +301,21 @@ def _unconstrained(rows: Mapping[str, RowChoice]) -> Outcome:
                    ambiguous)
 
 
+@functools.lru_cache(maxsize=512)
+def _local(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> tuple[list[Equation], dict[str, list[int]]]:
+    """The equations that involve only the cells of one row, and their index."""
+    keyset = set(keys)
+    local = [e for e in eqs if set(e.keys) <= keyset]
+    return local, _index(local)
+
+
 def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
                  ) -> Callable[[Candidate], tuple[Candidate, bool] | None]:
     """Apply the row's own equations (H2; H4–H6 for table 4) to one reading: reject it when they
     cannot hold, else return it with the lost cells they determine filled in (so readings that
     differ only in where an all-zero row lost its cell become one), and whether every equation
     applied (a blank 总计 leaves H2 unchecked)."""
-    keyset = set(keys)
-    local = [e for e in eqs if set(e.keys) <= keyset]
-    by_cell = _index(local)
+    local, by_cell = _local(keys, eqs)
     index = {k: i for i, k in enumerate(keys)}
 
     def resolve(c: Candidate) -> tuple[Candidate, bool] | None:

@@ -21,11 +21,10 @@ Word's empty spacer rows dropped, so one grid row is one printed row.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 import lxml.etree
 import lxml.html
@@ -33,7 +32,7 @@ from lxml.html import HtmlElement
 
 from ..document import Block, Document, GridCell, Paragraph, Source, Table
 from ..errors import ReadError
-from ..textnorm import fold, looks_traditional, nfkc, to_simplified
+from ..textnorm import fold, looks_traditional, nfkc, simplify
 from .encoding import decode, sniff_html
 
 NOT_HTML = "不是 HTML 文件 / not an HTML file"
@@ -130,15 +129,11 @@ def _read(text: str, encoding: str, name: str) -> Document:
 
 
 def _is_traditional(text: str) -> bool:
-    """Printed in Traditional characters: `looks_traditional`, confirmed by how much OpenCC changes.
-
-    The confirmation matters: a hint character shared by both scripts (量 of 数量) makes
-    `looks_traditional` true on Simplified reports.
-    """
+    """Printed in Traditional characters: `looks_traditional`, confirmed by how many characters
+    the character-level conversion changes (a hint shared by both scripts must not decide)."""
     if not looks_traditional(text):
         return False
-    simplified = to_simplified(text)
-    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    changed = sum(1 for a, b in zip(text, simplify(text)) if a != b)
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     return changed >= 3 and changed >= 0.05 * cjk
 
@@ -475,17 +470,8 @@ def _core(page: _Page, placed: list[_Placed]) -> HtmlElement:
     return core
 
 
-@functools.lru_cache(maxsize=1)
-def _t2s() -> Callable[[str], str]:
-    import opencc  # pure Python; loaded once, only when a page is read
-
-    return opencc.OpenCC("t2s").convert
-
-
-def _comparable(text: str) -> str:
-    """`fold` after an unconditional Traditional→Simplified conversion: headings and titles are
-    too short for `looks_traditional` to notice their script."""
-    return fold(_t2s()(text))
+# `fold` converts Traditional characters itself, so short headings and titles compare too.
+_comparable = fold
 
 
 def _is_marker(block: Block) -> bool:
