@@ -36,8 +36,10 @@ def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
         joinable = 0 < len(prev) < 40 and not re.search(r"[。；，>：:]", prev)
         alone = _is_title(text)
         # "鹤岗市商务局2019年" + "政府信息公开工作年度报告", or "…2020年政府信息" + "公开工作年度报告".
-        # Join unless this line alone is a complete title naming its agency.
-        if joinable and _is_title(prev + text) and not (alone and agency_from_title(text)) \
+        # Join unless this line alone is a complete title naming its agency (a name cut at the
+        # break, "…城关镇人民" / "政府2020年…", leaves only a bare "政府").
+        own = agency_from_title(text) if alone else None
+        if joinable and _is_title(prev + text) and (own is None or len(own) <= 4) \
                 and (not alone or agency_from_title(prev + text)):
             return prev + text, i
         if alone:
@@ -54,7 +56,7 @@ def agency_from_title(title: str | None) -> str | None:
     head = t[: m.start()] if m else t
     head = re.sub(r"(20[1-3]\d)年度?", "", head).strip("（）()《》〈〉 ")
     head = re.sub(r"关于$", "", head)  # "XX局关于2020年度政府信息公开工作的年度报告"
-    if len(head) < 2 or not _AGENCY_END.search(head):
+    if len(head) < 2 or not _AGENCY_END.search(simplify(head)):
         return None
     return head
 
@@ -81,7 +83,8 @@ def agency_from_signature(lines: list[Line]) -> str | None:
     for k in range(len(paras) - 1, max(len(paras) - 6, 0) - 1, -1):
         if (_DATE.fullmatch(nfkc(paras[k]).strip()) or _CN_DATE.fullmatch(paras[k])) and k > 0:
             cand = re.sub(r"\s+", "", paras[k - 1])
-            if 2 <= len(cand) <= 40 and _AGENCY_END.search(cand) and not re.search(r"[。，；：]", cand):
+            if 2 <= len(cand) <= 40 and _AGENCY_END.search(simplify(cand)) \
+                    and not re.search(r"[。，；：]", cand):
                 return cand
     return None
 
