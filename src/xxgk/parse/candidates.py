@@ -48,6 +48,7 @@ class ColumnSpec:
     default_unit: str | None = None
     typical: float | None = None  # typical magnitude: a prior for splitting run-together digits
     gap_cost: float = 3.0  # prior cost of reading this column as lost or vanished
+    sum_of: int = 0  # this column is the total of the `sum_of` columns before it (H2, H4–H6)
 
 
 @dataclass(frozen=True)
@@ -151,27 +152,32 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                               1.0 if len(kept) == n else 5.0)]
     gap_kind: GapKind = gaps if gaps != "none" else "lost"
     capacity = sum(_capacity(t) for t in tokens)
-    unchecked: list[Candidate] = []
-    fallback: list[Candidate] = []
-    for max_gaps in range(max(0, n - capacity), n + 1):
-        found = _generate(tokens, cols, gap_kind, max_gaps)
-        found.sort(key=lambda c: c.cost)
-        if resolve is None:
-            good = _distinct(found)
-        else:
-            resolved = [(r, ok) for c in found if (res := resolve(c)) is not None for r, ok in [res]]
-            good = _distinct([r for r, full in resolved if full])
-            # A reading that blanks the cell its row's equation needs (a vanished 总计) cannot be
-            # checked: it is taken only if no checkable reading exists at any number of gaps.
-            if not unchecked:
-                unchecked = _distinct([r for r, full in resolved if not full])
-        if good:
-            return good[:cap]
-        fallback.extend(found)
-        if len(fallback) >= MAX_CANDIDATES:
-            break
-    if unchecked:
-        return unchecked[:cap]
+    # Long digit runs have too many splits to list: first try only splits whose totals add up
+    # (the row's own equations); real reports with a wrong total fall back to every split.
+    strict_first = resolve is not None and any(c.sum_of for c in cols) and \
+        sum(1 for t in tokens if t.run) > 0
+    for strict in ((True, False) if strict_first else (False,)):
+        unchecked: list[Candidate] = []
+        fallback: list[Candidate] = []
+        for max_gaps in range(max(0, n - capacity), n + 1):
+            found = _generate(tokens, cols, gap_kind, max_gaps, strict)
+            found.sort(key=lambda c: c.cost)
+            if resolve is None:
+                good = _distinct(found)
+            else:
+                resolved = [(r, ok) for c in found if (res := resolve(c)) is not None for r, ok in [res]]
+                good = _distinct([r for r, full in resolved if full])
+                # A reading that blanks the cell its row's equation needs (a vanished 总计)
+                # cannot be checked: it is taken only if no checkable reading exists.
+                if not unchecked:
+                    unchecked = _distinct([r for r, full in resolved if not full])
+            if good:
+                return good[:cap]
+            fallback.extend(found)
+            if len(fallback) >= MAX_CANDIDATES:
+                break
+        if unchecked:
+            return unchecked[:cap]
     fallback.sort(key=lambda c: c.cost)
     return _distinct(fallback)[:cap]
 
@@ -196,17 +202,41 @@ def _distinct(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
-              gaps: int) -> list[Candidate]:
+              gaps: int, strict: bool = False) -> list[Candidate]:
     """Readings with exactly `gaps` gap cells; gaps may fall between the parts of a run, since a
-    blank cell vanishes from running text wherever it was."""
+    blank cell vanishes from running text wherever it was. `strict` keeps only readings whose
+    total columns (`sum_of`) equal the sum of their parts, pruning as soon as a partial sum can
+    no longer be printed by the digits left."""
     n = len(cols)
     runs = [(_Run.of(t) if t.run else None) for t in tokens]
     # cells[i]: at most how many cells tokens[i:] can fill; at least len(tokens) - i.
     most = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
         most[i] = most[i + 1] + (runs[i].size if runs[i] else 1)
+    digits = [0] * (len(tokens) + 1)  # digits printed by tokens[i:]
+    for i in range(len(tokens) - 1, -1, -1):
+        digits[i] = digits[i + 1] + len(re.sub(r"\D", "", V.nfkc(tokens[i].text).split(".")[0]))
+    # The group of columns each column belongs to: (first part, total column).
+    group: list[tuple[int, int] | None] = [None] * n
+    for j, c in enumerate(cols):
+        if c.sum_of:
+            for k in range(j - c.sum_of, j + 1):
+                group[k] = (j - c.sum_of, j)
     out: list[Candidate] = []
     gap = Slot(None, None, None, lost=gap_kind == "lost")
+
+    def hopeless(ci: int, acc: list[Slot], digits_left: int) -> bool:
+        """A strict reading cannot be completed: a total would need more digits than are left,
+        or a total just placed differs from the sum of its parts."""
+        g = group[ci - 1] if ci > 0 else None
+        if g is not None and ci - 1 == g[1]:
+            parts = sum((x.value or 0) for x in acc[g[0]:g[1]])
+            return acc[g[1]].value != parts
+        g = group[ci] if ci < n else None
+        if g is None:
+            return False
+        partial = sum((x.value or 0) for x in acc[g[0]:ci])
+        return partial >= 10 ** max(digits_left, 0) and partial > 0
 
     def gen(ti: int, off: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
         if len(out) >= MAX_CANDIDATES:
@@ -214,6 +244,8 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         room = n - ci - left  # cells the tokens must fill from here
         cap = most[ti] - off
         if room < len(tokens) - ti or room > cap:
+            return
+        if strict and left == 0 and hopeless(ci, acc, digits[ti] - off):
             return
         if ti == len(tokens):
             out.append(Candidate(tuple(acc + [gap] * left),

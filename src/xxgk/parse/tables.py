@@ -218,7 +218,9 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
 
 
 def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
-    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0)) for c in ed.t3_columns]
+    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
+                       sum_of=len(ed.t3_columns) - 1 if c.key == "total" else 0)
+            for c in ed.t3_columns]
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
         keys = tuple(f"t3.{key}.{c.key}" for c in ed.t3_columns)
@@ -261,7 +263,8 @@ def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dic
     if o is None:
         return {}
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
-    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0))
+    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
+                       sum_of=len(ed.t4_columns) - 1 if c.key == "total" else 0)
             for _ in ed.t4_groups for c in ed.t4_columns]
     cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
     return {"t4": RowChoice(keys, cands)} if cands else {}
