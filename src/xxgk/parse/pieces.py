@@ -71,22 +71,30 @@ def _is_value(text: str) -> bool:
     return m is not None or t in ("无", "空")
 
 
-def _split_values(text: str, source: Source) -> list[Piece] | None:
-    """A grid cell holding only values ("0 0 0", "减 232", "1.8 亿元") → its value pieces."""
+@functools.lru_cache(maxsize=4096)
+def _value_spans(text: str) -> tuple[tuple[int, int], ...] | None:
+    """Where the values of a cell holding only values ("0 0 0", "减 232") are; None for a label.
+    "减 232" or "1.8 亿元" is one value: only whitespace-separated numbers split."""
     t = nfkc(text).translate(_UNITS)
     if not t.strip():
         return None
-    pieces: list[Piece] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     for m in VALUE_RE.finditer(t):
         if t[pos:m.start()].strip():
             return None
-        pieces.append(Piece(text[m.start():m.end()], "value", source.sub(m.start(), m.end())))
+        spans.append((m.start(), m.end()))
         pos = m.end()
-    if t[pos:].strip() or not pieces:
+    if t[pos:].strip() or not spans:
         return None
-    # "减 232" or "1.8 亿元" is one value, not two; only whitespace-separated numbers split.
-    return pieces
+    return tuple(spans)
+
+
+def _split_values(text: str, source: Source) -> list[Piece] | None:
+    spans = _value_spans(text)
+    if spans is None:
+        return None
+    return [Piece(text[a:b], "value", source.sub(a, b)) for a, b in spans]
 
 
 def grid_line(row, table_index: int, blanks_reliable: bool, aligned: bool) -> Line:
