@@ -6,7 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xxgk.errors import ReadError
@@ -162,9 +162,9 @@ def test_short_gbk_text_that_is_valid_utf8() -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_COMMON_SIMPLIFIED + "，。、（）0123456789 \n"), min_size=2))
 def test_chinese_gbk_text_round_trips(text: str) -> None:
+    # Two bytes of punctuation ("0。") are as much Big5 as GBK: a document has Chinese words.
+    assume(sum(ch in _COMMON_SIMPLIFIED for ch in text) >= 2)
     data = text.encode("gbk")
-    if data.isascii() or not text.strip():
-        return
     assert decode(data, "a.txt") == (text, "gb18030")
 
 

@@ -78,7 +78,8 @@ def parse_document(doc: Document) -> Report:
         _fill(cells, findings, {rid: choice}, reconcile({rid: choice}, ()))
     _mark_missing(cells, findings, ed)
 
-    agency = meta.as_simplified(meta.agency_from_title(title) or meta.agency_from_signature(lines))
+    agency = meta.as_simplified(meta.agency_from_title(title) or meta.agency_from_signature(lines)
+                                or meta.agency_from_page(lines))
     return Report(
         edition=ed.key,
         year=year,

@@ -57,7 +57,8 @@ class Candidate:
     cost: float
 
 
-_RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d+)(?P<frac>\.\d+)?(?P<unit>\s*(?:亿元|万元|千元|元|件|个|项|条))?$")
+_RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+                  r"(?P<unit>\s*(?:亿元|万元|千元|元|件|个|项|条))?$")
 
 
 def _atom(piece: Piece, col: ColumnSpec) -> Slot:
@@ -81,6 +82,9 @@ class _Run:
     tail: str = ""  # decimals and unit: they belong to the last part
     lead: int = 0  # offset of the sign/first digit within the piece text
     marks: str = ""
+    # "115,255" after run-together cells: only digits before the first group's last one may
+    # belong to earlier cells ("1" + "15,255"); the rest is one number. 0: no separators.
+    first_group: int = 0
 
     @classmethod
     def of(cls, piece: Piece) -> "_Run | None":
@@ -92,8 +96,16 @@ class _Run:
         m = _RUN.match(stripped)
         if m is None:
             return None
-        return cls(piece, m.group("sign") or "", m.group("int"),
-                   (m.group("frac") or "") + (m.group("unit") or ""), lead)
+        whole = m.group("int")
+        first = len(whole.split(",")[0]) if "," in whole else 0
+        return cls(piece, m.group("sign") or "", whole.replace(",", ""),
+                   (m.group("frac") or "") + (m.group("unit") or ""), lead, first_group=first)
+
+    def _pos(self, i: int) -> int:
+        """Offset in the printed digits (separators included) of the i-th digit."""
+        if not self.first_group or i <= self.first_group:
+            return i
+        return i + (i - self.first_group + 2) // 3
 
     @property
     def size(self) -> int:
@@ -114,9 +126,11 @@ class _Run:
             if len(p) > 1 and p[0] == "0":
                 break  # a printed count never has a leading zero
             first, last = off == 0, off + length == len(self.digits)
-            raw = (self.sign if first else "") + p + (self.tail if last else "")
-            start = self.lead + off + (0 if first else len(self.sign))
-            end = self.lead + len(self.sign) + off + length + (len(self.tail) if last else 0)
+            if self.first_group and not last and off + length >= self.first_group:
+                continue  # a cut inside a separated number
+            start = self.lead + self._pos(off) + (0 if first else len(self.sign))
+            end = self.lead + len(self.sign) + self._pos(off + length) + (len(self.tail) if last else 0)
+            raw = self.piece.text[start:end]  # as printed (separators, sign and unit included)
             try:
                 v = V.parse(raw, col.kind, col.default_unit)
             except V.Unreadable:

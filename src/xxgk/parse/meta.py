@@ -89,18 +89,43 @@ def agency_from_signature(lines: list[Line]) -> str | None:
     return None
 
 
+_PERIOD = re.compile(r"(?:自|从|统计期限[为是]?)\s*(20[1-3]\d)\s*年\s*1\s*月\s*1\s*日")
+_YEAR_OPENING = re.compile(r"(?:^|[。；\s])(20[1-3]\d)\s*年(?:度)?\s*[，,、]|(20[1-3]\d)\s*年度")
+# Years inside citations ("《条例》（2019年修订）", "国办公开办函〔2021〕30号") are not the report year.
+_CITATION = re.compile(r"《[^》]*》|（[^）]*修订[^）]*）|\([^)]*修订[^)]*\)|〔\d{4}〕|\[\d{4}\]")
+
+
 def year_of(title: str | None, lines: list[Line]) -> int | None:
     if title:
         m = _YEAR.search(nfkc(title))
         if m:
             return int(m.group(1))
-    # The first narrative sentences name the year ("2019年，我局…"): take the first year mentioned.
-    for ln in lines[:40]:
-        if ln.grid:
-            continue
-        m = _YEAR.search(nfkc(ln.text))
+    # The statistics period ("自2021年1月1日起至…"), else "2021年，我局…" / "2021年度" in the
+    # opening text, citations removed.
+    opening = [_CITATION.sub("", nfkc(ln.text)) for ln in lines[:60] if not ln.grid]
+    for pattern in (_PERIOD, _YEAR_OPENING):
+        for text in opening:
+            m = pattern.search(text)
+            if m:
+                return int(next(g for g in m.groups() if g))
+    for text in opening:
+        m = _YEAR.search(text)
         if m:
             return int(m.group(1))
+    return None
+
+
+_ISSUER = re.compile(r"^(?:发布机构|发文机关|发布单位|信息来源|来源)\s*[:：]\s*(\S{2,30}?)(?:\s|$)")
+
+
+def agency_from_page(lines: list[Line]) -> str | None:
+    """The issuing agency a portal prints above the article ("发布机构：XX县民政局")."""
+    for ln in lines[:30]:
+        if ln.grid:
+            continue
+        m = _ISSUER.search(nfkc(ln.text).strip())
+        if m and _AGENCY_END.search(simplify(m.group(1))):
+            return m.group(1)
     return None
 
 

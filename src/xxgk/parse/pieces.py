@@ -135,8 +135,9 @@ def text_line(text: str, source: Source) -> Line:
         if t[pos:start].strip():
             pieces.append(Piece(text[pos:start], "label", source.sub(pos, start)))
         token = text[start:end]
-        # A digit run may hold several cells; a number with a thousands separator is one.
-        run = (bool(re.search(r"\d{2,}", t[start:end])) and "," not in t[start:end]) or \
+        # A digit run may hold several cells.
+        # (A separated number's first digits may still belong to the cell before: "1" + "15,255".)
+        run = bool(re.search(r"\d{2,}", t[start:end])) or \
             (MARKS.fullmatch(t[start:end]) is not None and end - start > 1)
         pieces.append(Piece(token, "value", source.sub(start, end), run=run))
         pos = end

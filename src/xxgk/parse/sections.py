@@ -54,6 +54,7 @@ def find_headings(lines: list[Line], ed: Edition) -> dict[int, Heading]:
         body = fold(text[m.end():])
         if any(fold(k) in body for k in specs[n].keywords):
             candidates.append(Heading(n, i, line.text.strip(), text[:1] in "(（"))
+    candidates = _without_contents(candidates, lines)
     # Keep an increasing sequence: the first heading of each number after the previous one.
     out: dict[int, Heading] = {}
     last_line = -1
@@ -63,6 +64,26 @@ def find_headings(lines: list[Line], ed: Edition) -> dict[int, Heading]:
         if h is not None:
             out[n] = h
             last_line = h.line
+    return out
+
+
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{3,})\s*\d+\s*$")
+
+
+def _without_contents(candidates: list[Heading], lines: list[Line]) -> list[Heading]:
+    """Drop the entries of a table of contents ("目录"): headings followed directly by the next
+    heading, or ending in leader dots and a page number."""
+    out = []
+    for k, h in enumerate(candidates):
+        if _TOC_ENTRY.search(h.text):
+            continue
+        nxt = candidates[k + 1] if k + 1 < len(candidates) else None
+        between = [ln for ln in lines[h.line + 1: nxt.line] if ln.text.strip() or ln.grid] \
+            if nxt else [None]
+        if nxt is not None and not between and nxt.number == h.number + 1 and \
+                any(c.number == h.number and c.line > nxt.line for c in candidates):
+            continue  # an entry of a contents list: the same heading comes again later
+        out.append(h)
     return out
 
 
