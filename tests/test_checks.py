@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xxgk import editions, rules
-from xxgk.checks import RULES, Context, run, synth
+import consistent
+from xxgk.checks import RULES, Context, run
 from xxgk.checks.catalogue import rule
 from xxgk.checks.deadline import agency_kind, deadline
 from xxgk.model import Cell, Finding, Report, Section
@@ -308,7 +309,7 @@ def test_p6_2021_fee_printed_in_another_unit_than_the_header() -> None:
                                                 ("2021", 2021, False), ("2021", 2020, True),
                                                 ("2019", None, False)])
 def test_f1_edition_matches_year(edition: str, year: int | None, fires: bool) -> None:
-    r = synth.report_of(edition, synth.complete(edition, {}), year=year)
+    r = consistent.report_of(edition, consistent.complete(edition, {}), year=year)
     f1 = of(run(r), "F1")
     assert bool(f1) is fires
     if fires:
@@ -369,7 +370,7 @@ def test_f5_deadline(agency: str | None, published: dt.date, late: int | None) -
 
 # -- properties -------------------------------------------------------------------------------
 def free_values(edition: str) -> st.SearchStrategy[dict[str, int | None]]:
-    keys = synth.free_keys(edition)
+    keys = consistent.free_keys(edition)
     cell = st.one_of(st.just(0), st.just(None), st.integers(0, 5), st.integers(0, 500))
     cells = st.lists(cell, min_size=len(keys), max_size=len(keys))
     return cells.map(lambda vs: dict(zip(keys, vs)))
@@ -378,7 +379,7 @@ def free_values(edition: str) -> st.SearchStrategy[dict[str, int | None]]:
 @st.composite
 def consistent_reports(draw: st.DrawFn) -> Report:
     edition = draw(st.sampled_from(editions.EDITION_KEYS))
-    r = synth.report_of(edition, synth.complete(edition, draw(free_values(edition))))
+    r = consistent.report_of(edition, consistent.complete(edition, draw(free_values(edition))))
     # Some reports leave detail-row totals blank (H2 "not filled").
     blank = draw(st.lists(st.sampled_from([x.key for x in r.spec.t3_rows]), max_size=6))
     for row in blank:

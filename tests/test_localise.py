@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xxgk import editions, rules
-from xxgk.checks import run, suspects, synth
+import consistent
+from xxgk.checks import run, suspects
 from xxgk.checks.localise import MAX_CANDIDATES, admissible, clusters, is_total
 from xxgk.checks.system import system, values_of
 from xxgk.model import Cell, Report, Suspect
@@ -151,10 +152,10 @@ def multi_equation_cells(edition: str) -> list[str]:
 @st.composite
 def perturbed(draw: st.DrawFn) -> tuple[Report, str, int]:
     edition = draw(st.sampled_from(editions.EDITION_KEYS))
-    keys = synth.free_keys(edition)
+    keys = consistent.free_keys(edition)
     cell = st.one_of(st.just(0), st.just(None), st.integers(0, 5), st.integers(0, 300))
     free = dict(zip(keys, draw(st.lists(cell, min_size=len(keys), max_size=len(keys)))))
-    r = synth.report_of(edition, synth.complete(edition, free))
+    r = consistent.report_of(edition, consistent.complete(edition, free))
     key = draw(st.sampled_from(multi_equation_cells(edition)))
     original = r.num(key)
     delta = draw(st.integers(-original, 50).filter(lambda d: d != 0))
@@ -184,7 +185,7 @@ def localisation_rate(edition: str, reports: int, seed_: int,
     keys = sorted({k for e in rules.equations(edition) for k in e.keys})
     hits = {"t3": [0, 0, 0], "t4": [0, 0, 0]}
     for _ in range(reports):
-        r = synth.random_report(edition, rng)
+        r = consistent.random_report(edition, rng)
         if blank_row_totals:
             for row in r.spec.rows_in_group("results"):
                 if row.key != "total_processed":

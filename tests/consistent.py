@@ -1,6 +1,8 @@
-"""Consistent reports made up from a few free figures: for property tests and for measuring the
-localiser. The free figures are table 3's detail cells (outcome rows, carried over, carried
-forward) and table 4's parts; every total follows from H1–H6, so the result satisfies them all.
+"""Test support: consistent reports made up from a few free figures, for property tests of the
+checks and for measuring the localiser (`xxgk.synth` makes whole realistic documents instead).
+
+The free figures are table 3's detail cells (outcome rows, carried over, carried forward) and
+table 4's parts; every total follows from H1–H6, so the result satisfies them all.
 """
 
 from __future__ import annotations
@@ -8,8 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
-from .. import editions
-from ..model import Cell, Report
+from xxgk import editions
+from xxgk.model import Cell, Report
 
 
 def free_keys(edition: str) -> list[str]:
