@@ -273,7 +273,7 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
         if len(seen) > 1:
             ambiguous[k] = {sol.values.get(k) for sol in s.solutions
                             if sol.values.get(k) is not MISSING}
-    if s.exhausted or len(s.solutions) >= MAX_SOLUTIONS:
+    if s.exhausted:
         # The search could not try every combination: a cell on which the row's own readings
         # disagree is not known to be unique, so it is reported as ambiguous.
         for r in s.rows.values():
