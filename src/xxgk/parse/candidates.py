@@ -55,6 +55,9 @@ class ColumnSpec:
 class Candidate:
     slots: tuple[Slot, ...]
     cost: float
+    # A reading of several rows chosen together (`reconcile` merges rows that must add up):
+    # the row id and reading of each.
+    parts: tuple[tuple[str, "Candidate"], ...] = ()
 
 
 _RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"

@@ -190,6 +190,93 @@ class _Search:
         self.solutions.append(Solution(dict(chosen), values, dict(inferred), viol, cost))
 
 
+DP_STATES = 20000  # partial-sum states the merge of summed rows may keep
+DP_KEEP = 3  # cheapest ways kept per state
+
+
+def _sum_family(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]
+                ) -> tuple[str, list[str], list[int]] | None:
+    """Rows tied by "total row = sum of part rows" in every column (H3: （七）总计 = （一）…（六）):
+    (total row, part rows, the column positions). None when the equations hold no such family."""
+    where = {k: (rid, j) for rid, r in rows.items() for j, k in enumerate(r.keys)}
+    families: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for e in eqs:
+        if len(e.plus) != 1 or e.optional is not None or e.plus[0] not in where:
+            continue
+        total_row, col = where[e.plus[0]]
+        parts = [where.get(k) for k in e.minus]
+        if any(p is None or p[1] != col for p in parts):
+            continue
+        families.setdefault((total_row, tuple(sorted(p[0] for p in parts))), []).append(col)
+    if not families:
+        return None
+    (total_row, part_rows), cols = max(families.items(), key=lambda kv: len(kv[1]))
+    return (total_row, list(part_rows), sorted(cols)) if len(cols) > 1 else None
+
+
+def _merge_sums(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
+    """Choose the readings of a summed family of rows together, by dynamic programming over
+    partial column sums, so that a long table of run-together rows is not searched row by row.
+    The family becomes one row whose readings are the consistent combinations (cheapest first);
+    when there is nothing to gain, or too much to enumerate, the rows are left as they are."""
+    fam = _sum_family(rows, eqs)
+    if fam is None:
+        return dict(rows)
+    total_row, part_rows, cols = fam
+    family = [total_row] + part_rows
+    if all(len(rows[r].candidates) == 1 for r in family) or \
+            any(x.open for r in family for c in rows[r].candidates for x in c.slots):
+        return dict(rows)  # nothing ambiguous, or lost cells: the search handles those
+
+    def vec(c: Candidate) -> tuple:
+        return tuple((c.slots[j].value or 0) for j in cols)
+
+    combos: list[tuple[float, tuple[tuple[str, Candidate], ...]]] = []
+    for t in rows[total_row].candidates:
+        target = vec(t)
+        states: dict[tuple, list[tuple[float, tuple]]] = {tuple(0 for _ in cols): [(t.cost, ())]}
+        for r in sorted(part_rows, key=lambda r: len(rows[r].candidates)):
+            nxt: dict[tuple, list[tuple[float, tuple]]] = {}
+            for state, ways in states.items():
+                for c in rows[r].candidates:
+                    v = tuple(a + b for a, b in zip(state, vec(c)))
+                    if any(a > b for a, b in zip(v, target)):
+                        continue  # counts are non-negative: a partial sum never exceeds the total
+                    bucket = nxt.setdefault(v, [])
+                    for cost, chosen in ways:
+                        bucket.append((cost + c.cost, chosen + ((r, c),)))
+                    bucket.sort(key=lambda w: w[0])
+                    del bucket[DP_KEEP:]
+            states = nxt
+            if len(states) > DP_STATES:
+                return dict(rows)  # too many partial sums: leave it to the bounded search
+        for cost, chosen in states.get(target, []):
+            combos.append((cost, ((total_row, t),) + chosen))
+    if not combos:
+        return dict(rows)  # no combination adds up (a misprinted report): the search decides
+    combos.sort(key=lambda w: w[0])
+    keys = tuple(k for r in family for k in rows[r].keys)
+    merged = []
+    for cost, chosen in combos[:ROW_LIMIT]:
+        by_row = dict(chosen)
+        merged.append(Candidate(tuple(x for r in family for x in by_row[r].slots), cost,
+                                tuple((r, by_row[r]) for r in family)))
+    out = {rid: r for rid, r in rows.items() if rid not in family}
+    out["+".join(family)] = RowChoice(keys, merged)
+    return out
+
+
+def _split(chosen: dict[str, Candidate]) -> dict[str, Candidate]:
+    """Undo `_merge_sums`: one reading per printed row again."""
+    out: dict[str, Candidate] = {}
+    for rid, c in chosen.items():
+        if c.parts:
+            out.update(dict(c.parts))
+        else:
+            out[rid] = c
+    return out
+
+
 def _plausible(cands: list[Candidate]) -> list[Candidate]:
     """The readings of a row worth trying jointly: the cheapest ones."""
     if len(cands) <= 1:
@@ -262,10 +349,12 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
     keys = {k for r in rows.values() for k in r.keys}
     if not any(k in keys for e in eqs for k in e.keys):
         return _unconstrained(rows)
-    s = _Search(rows, eqs)
+    s = _Search(_merge_sums(rows, eqs), eqs)
     s.run()
     if not s.solutions:
         return Outcome(None, exhausted=s.exhausted)
+    for sol in s.solutions:
+        sol.chosen = _split(sol.chosen)
     best = min(s.solutions, key=lambda x: x.cost)
     ambiguous: dict[str, set] = {}
     for k in best.values:
