@@ -230,6 +230,14 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
     most = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
         most[i] = most[i + 1] + (runs[i].size if runs[i] else 1)
+    # least[i]: the fewest cells tokens[i:] can fill (a "-" before digits may be their sign).
+    signed = any(c.kind == "signed" for c in cols)
+    least = [0] * (len(tokens) + 2)
+    for i in range(len(tokens) - 1, -1, -1):
+        least[i] = 1 + least[i + 1]
+        if signed and i + 1 < len(tokens) and V.nfkc(tokens[i].text).strip() == "-" \
+                and re.match(r"\d", V.nfkc(tokens[i + 1].text).strip()):
+            least[i] = min(least[i], 1 + least[i + 2])
     digits = [0] * (len(tokens) + 1)  # digits printed by tokens[i:]
     for i in range(len(tokens) - 1, -1, -1):
         digits[i] = digits[i + 1] + len(re.sub(r"\D", "", V.nfkc(tokens[i].text).split(".")[0]))
@@ -260,7 +268,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             return
         room = n - ci - left  # cells the tokens must fill from here
         cap = most[ti] - off
-        if room < len(tokens) - ti or room > cap:
+        if room < least[ti] or room > cap:
             return
         if strict and left == 0 and hopeless(ci, acc, digits[ti] - off):
             return
