@@ -223,3 +223,26 @@ def test_a_document_without_the_tables_is_not_a_report() -> None:
     ])
     with pytest.raises(NotAReport):
         parse_document(doc)
+
+
+def _inner_text(page: str) -> str:
+    """What a browser's copy of a portal page gives: paragraphs, and table rows as tab-separated
+    cells (merged cells once, blank cells as empty fields)."""
+    from lxml import html
+
+    out = []
+    for el in html.fromstring(page).iter():
+        if el.tag in ("p", "h1", "h2", "h3"):
+            out.append(el.text_content().strip())
+        elif el.tag == "tr":
+            out.append("\t".join(td.text_content().strip() for td in el if td.tag in ("td", "th")))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("edition", editions.EDITION_KEYS)
+def test_browser_copied_tab_text_keeps_blank_cells_blank(edition: str) -> None:
+    for seed in range(5):
+        report = synth.random_report(random.Random(seed), edition)
+        text = _inner_text(synth.render_html_clean(report, random.Random(seed)))
+        parsed = parse_document(read_bytes(text.encode("utf-8"), "copied.txt"))
+        assert _wrong(parsed, synth.truth_json(report)) == []

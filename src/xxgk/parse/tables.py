@@ -156,8 +156,12 @@ class _T3Walker:
             tokens = [by_col.get(pos[c.key], Piece("", "empty", label.source, col=pos[c.key]))
                       for c in self.ed.t3_columns]
         else:
-            tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces,
-                                   line.blanks_reliable)
+            after = line.pieces[i + 1:] if i >= 0 else line.pieces
+            reliable = line.blanks_reliable or _exact_row(after, self.ncols)
+            tokens = _value_tokens(after, reliable)
+            line_reliable = reliable
+            self.obs.add(self.start_row(key, tokens, True, line_reliable, label), self.ncols)
+            return
         self.obs.add(self.start_row(key, tokens, True, line.blanks_reliable, label), self.ncols)
 
     def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:
@@ -199,6 +203,15 @@ class _T3Walker:
 def is_sentence(line: Line) -> bool:
     """Narrative ("共收到政府信息公开申请9件，上年结转0件。"), not a table row copied as text."""
     return "。" in line.text
+
+
+def _exact_row(after: list[Piece], ncols: int) -> bool:
+    """Tab-separated text whose row holds exactly one field per column after its label, the first
+    one printed ("2\t1\t\t\t\t\t3", as a browser copies a table): its empty fields are blank
+    cells, not extraction debris."""
+    fields = [p for p in after if not p.spanned and p.kind in ("value", "empty")]
+    return len(fields) == ncols and fields[0].kind == "value" and \
+        any(p.kind == "empty" for p in fields) and not any(p.kind == "label" for p in after)
 
 
 def _label_only(line: Line | None) -> str | None:
