@@ -88,6 +88,7 @@ class _T3Walker:
         self.outcomes_seen = False  # a bare "总计" row label comes after the outcome rows
         self.positions: dict[int, dict[str, int]] = {}  # table → column key → grid column
         self.data_started: set[int] = set()
+        self.exact_tables: set[int] = set()  # unreliable-blank tables whose rows are exact
 
     def hit(self, text: str):
         """The row or group `text` names, updating the group context for groups."""
@@ -156,11 +157,9 @@ class _T3Walker:
             tokens = [by_col.get(pos[c.key], Piece("", "empty", label.source, col=pos[c.key]))
                       for c in self.ed.t3_columns]
         else:
-            after = line.pieces[i + 1:] if i >= 0 else line.pieces
-            reliable = line.blanks_reliable or _exact_row(after, self.ncols)
-            tokens = _value_tokens(after, reliable)
-            line_reliable = reliable
-            self.obs.add(self.start_row(key, tokens, True, line_reliable, label), self.ncols)
+            reliable = line.blanks_reliable or line.table in self.exact_tables
+            tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces, reliable)
+            self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
             return
         self.obs.add(self.start_row(key, tokens, True, line.blanks_reliable, label), self.ncols)
 
@@ -205,13 +204,20 @@ def is_sentence(line: Line) -> bool:
     return "。" in line.text
 
 
-def _exact_row(after: list[Piece], ncols: int) -> bool:
-    """Tab-separated text whose row holds exactly one field per column after its label, the first
-    one printed ("2\t1\t\t\t\t\t3", as a browser copies a table): its empty fields are blank
-    cells, not extraction debris."""
-    fields = [p for p in after if not p.spanned and p.kind in ("value", "empty")]
-    return len(fields) == ncols and fields[0].kind == "value" and \
-        any(p.kind == "empty" for p in fields) and not any(p.kind == "label" for p in after)
+def exact_tables(lines: list[Line], labels: T3Labels, ncols: int) -> set[int]:
+    """Tab-separated tables in which every labelled row holds exactly one field per column after
+    its label ("…数量\t2\t1\t\t\t\t\t3", as a browser copies a table): their empty fields are
+    blank cells. PDF extraction instead misplaces and drops fields, so its rows disagree."""
+    counts: dict[int, list[int]] = {}
+    for line in lines:
+        if not line.grid or line.blanks_reliable or line.table is None:
+            continue
+        at = max((i for i, p in enumerate(line.pieces)
+                  if p.kind == "label" and labels.match(p.text, None) is not None), default=None)
+        if at is not None:
+            fields = [p for p in line.pieces[at + 1:] if p.kind in ("value", "empty")]
+            counts.setdefault(line.table, []).append(len(fields))
+    return {t for t, c in counts.items() if len(c) >= 5 and all(n == ncols for n in c)}
 
 
 def _label_only(line: Line | None) -> str | None:
@@ -222,6 +228,7 @@ def _label_only(line: Line | None) -> str | None:
 
 def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
     w = _T3Walker(ed)
+    w.exact_tables = exact_tables(lines, w.labels, w.ncols)
     for k, line in enumerate(lines):
         if line.grid:
             w.grid(lines, k)

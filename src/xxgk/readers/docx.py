@@ -118,7 +118,10 @@ def read_docx(data: bytes, name: str) -> Document:
         numbering = _Numbering(package.optional_xml("numbering"), styles)
         title = _core_title(package)
     body = root.find(BODY)
-    blocks = _Reader(numbering, styles).flow(body, "") if body is not None else []
+    try:
+        blocks = _Reader(numbering).flow(body, "") if body is not None else []
+    except RecursionError:
+        raise ReadError(name, "DOCX 嵌套过深 / DOCX nested too deeply") from None
     if not blocks:
         raise ReadError(name, NO_TEXT)
     return Document(name=name, form="docx", blocks=blocks, title=title)
@@ -340,7 +343,7 @@ class _Numbering:
         if num is None:
             return ""
         aid, levels = self._levels(num)
-        if ilvl not in levels:
+        if ilvl not in levels or not 0 <= ilvl < 9:
             return ""
         counters = self.counters.setdefault(aid, [None] * 9)
         if num_id not in self.used:
@@ -351,8 +354,9 @@ class _Numbering:
         counters[ilvl] = (counters[ilvl] + 1) if counters[ilvl] is not None else \
             num.starts.get(ilvl, levels[ilvl].start)
         for deeper in range(ilvl + 1, 9):
+            # w:lvlRestart k: restart when a level above the k-th (1-based) is used; 0: never.
             restart = levels[deeper].restart if deeper in levels else None
-            if restart is None or (restart > 0 and ilvl < restart):
+            if restart is None or restart > deeper or (restart > 0 and ilvl < restart):
                 counters[deeper] = None
         return _render_label(levels, ilvl, counters, num.starts)
 
@@ -383,6 +387,8 @@ def _render_label(levels: dict[int, _Level], ilvl: int, counters: list[int | Non
                   starts: dict[int, int]) -> str:
     """lvlText with each %N replaced by level N's counter in its format; "" if one is exotic."""
     level = levels[ilvl]
+    if _format_number(1, level.fmt) is None:  # bullets, pictures, exotic scripts
+        return ""
     out: list[str] = []
     text = level.text
     i = 0
@@ -533,9 +539,8 @@ class _Placement:
 
 
 class _Reader:
-    def __init__(self, numbering: _Numbering, styles: _Styles):
+    def __init__(self, numbering: _Numbering):
         self.numbering = numbering
-        self.styles = styles
 
     def flow(self, container: etree._Element, prefix: str) -> list[Block]:
         """The blocks of a container (the body, a cell, a text box) in document order."""
@@ -642,7 +647,7 @@ class _Reader:
                                              _merge(tc_pr, "hMerge"), text, Source(path=cell_path)))
                 col += span
             width = max(width, col + min(_int(_val(tr_pr, "gridAfter"), 0), _MAX_SPAN))
-        if _is_layout(placements, rows, width):
+        if _is_layout(placements, len(rows), width, any(isinstance(b, Table) for f in flows for b in f)):
             return [b for blocks in flows for b in blocks]
         grid = _grid(placements, len(rows), width, path)
         nested = [b for blocks in flows for b in blocks if isinstance(b, Table)]
@@ -686,13 +691,14 @@ def _merge(tc_pr: etree._Element | None, kind: str) -> str | None:
     return "restart" if el.get(VAL) == "restart" else "continue"
 
 
-def _is_layout(placements: list[_Placement], rows: list[etree._Element], width: int) -> bool:
-    """A frame around text, not a table of data: one column, prose in its cells, or a grid too
-    large to be a report table."""
-    if not placements:
+def _is_layout(placements: list[_Placement], nrows: int, width: int, nested: bool) -> bool:
+    """A frame around text, not a table of data: one column, one row around a table, prose in a
+    quarter of its cells (a long note under a data table does not count), or a grid too large
+    to be a report table."""
+    if not placements or width <= 1 or nrows * width > _MAX_CELLS or (nrows == 1 and nested):
         return True
-    return (width <= 1 or len(rows) * width > _MAX_CELLS
-            or any(len(p.text) > 200 for p in placements))
+    prose = sum(1 for p in placements if len(p.text) > 200)
+    return prose > 0 and 4 * prose >= len(placements)
 
 
 def _grid(placements: list[_Placement], nrows: int, width: int, path: str) -> list[list[GridCell]]:
