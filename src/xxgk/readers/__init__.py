@@ -1,8 +1,10 @@
 """Readers: a file or bytes → `Document`.
 
-`read_path` and `read_bytes` are the entry points: HTML (recognised by its markup, whatever the
-file name) goes to `html.read_html`; anything else is decoded (`encoding.decode`) and read by
-`text.read_text`, which recognises DOCX-extracted, PDF-extracted, Markdown and web-copied text.
+`read_path` and `read_bytes` are the entry points, dispatching on content, whatever the file name:
+a zip or OLE container goes to `docx.read_docx` (which explains encrypted and legacy .doc files),
+`%PDF-` to `pdf.read_pdf`, HTML markup to `html.read_html`; anything else is decoded
+(`encoding.decode`) and read by `text.read_text`, which recognises DOCX-extracted, PDF-extracted,
+Markdown and web-copied text.
 Every problem with the input is a `ReadError`: one line naming the file, never a traceback.
 """
 
@@ -62,9 +64,17 @@ def read_bytes(data: bytes, name: str) -> Document:
     """Read report bytes; `name` is the file name for messages and provenance."""
     if len(data) > MAX_BYTES:
         raise ReadError(name, _too_large(len(data)))
-    # Imported here so the text readers work on their own while these modules evolve.
+    # Imported here so a text file does not load the DOCX and PDF libraries.
     from .encoding import decode, sniff_html
 
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+        from .docx import read_docx
+
+        return read_docx(data, name)
+    if data.lstrip()[:5] == b"%PDF-" and _has_pdf_reader():
+        from .pdf import read_pdf
+
+        return read_pdf(data, name)
     if sniff_html(data):
         from .html import read_html
 
@@ -75,6 +85,12 @@ def read_bytes(data: bytes, name: str) -> Document:
     doc = read_text(text, name)
     doc.meta.setdefault("encoding", encoding)
     return doc
+
+
+def _has_pdf_reader() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(f"{__name__}.pdf") is not None
 
 
 __all__ = ["MAX_BYTES", "read_bytes", "read_path"]

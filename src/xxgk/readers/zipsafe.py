@@ -43,7 +43,8 @@ def open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+            NotImplementedError):  # NotImplementedError: an unknown zip version (a damaged header)
         raise ReadError(name, CORRUPT) from None
     if len(infos) > MAX_ENTRIES:
         raise ReadError(name, _bomb(f"{len(infos)} 个条目 / entries, > {MAX_ENTRIES}"))
