@@ -246,3 +246,33 @@ def test_browser_copied_tab_text_keeps_blank_cells_blank(edition: str) -> None:
         text = _inner_text(synth.render_html_clean(report, random.Random(seed)))
         parsed = parse_document(read_bytes(text.encode("utf-8"), "copied.txt"))
         assert _wrong(parsed, synth.truth_json(report)) == []
+
+
+def _with_front_matter(text: str, front: list[str]) -> bytes:
+    return ("\n".join(front) + "\n" + text).encode("utf-8")
+
+
+def test_contents_list_is_not_taken_for_the_headings() -> None:
+    report = synth.random_report(random.Random(11), "2021")
+    text = synth.render_docx_text(report, random.Random(11))
+    contents = ["目录", "一、总体情况……………………1", "二、主动公开政府信息情况……2",
+                "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+                "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    parsed = parse_document(read_bytes(_with_front_matter(text, contents), "toc.txt"))
+    assert _wrong(parsed, synth.truth_json(report)) == []
+    overview = next(s for s in parsed.sections if s.key == "overview")
+    assert overview.text  # the real section's narrative, not an empty contents entry
+
+
+def test_year_and_agency_without_a_title() -> None:
+    # A portal page: no title line naming the agency, the year only in the statistics period
+    # (after a citation of the 2019 revision of the 条例, which is not the report year).
+    body = ("发布机构：青山区民政局\n"
+            "本报告根据《中华人民共和国政府信息公开条例》（2019年修订）编制。本报告所列数据的统计期限"
+            "自2022年1月1日起至2022年12月31日止。\n")
+    report = synth.random_report(random.Random(12), "2021", year=2022)
+    text = synth.render_web_text(report, random.Random(12))
+    text = text[text.index("一、"):]  # drop the generated title
+    parsed = parse_document(read_bytes((body + text).encode("utf-8"), "page.txt"))
+    assert parsed.year == 2022
+    assert parsed.agency in ("青山区民政局", report.agency)  # the page's issuer, or a signature
