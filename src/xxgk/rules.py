@@ -16,7 +16,7 @@ from . import editions
 Number = int | float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: each edition's equations are made once (cached)
 class Equation:
     """sum(plus) == sum(minus); null cells count as 0."""
 
