@@ -17,7 +17,7 @@ from decimal import Decimal
 from .editions import ValueKind
 from .textnorm import nfkc
 
-NULL_MARKS = {"", "—", "-", "/", "无", "－", "–", "——", "--", "／", "\\", "－－", "…", "×", "x", "X",
+NULL_MARKS = {"", "—", "―", "-", "/", "无", "－", "–", "——", "――", "--", "／", "\\", "－－", "…", "×", "x", "X",
               "空", "/ ", "—-"}
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUM = re.compile(r"^(?P<sign>[增减+\-−]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元|件|个|项|条|次|宗|人次)?$")
@@ -46,7 +46,7 @@ def clean(text: str) -> str:
 
 def is_null_mark(text: str) -> bool:
     t = clean(text)
-    return t in NULL_MARKS or bool(re.fullmatch(r"[—\-－/–]+", t))
+    return t in NULL_MARKS or bool(re.fullmatch(r"[—―\-－/–]+", t))
 
 
 @functools.lru_cache(maxsize=8192)

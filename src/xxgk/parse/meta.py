@@ -137,12 +137,18 @@ def _cn_number(s: str) -> int:
 
 
 def published_date(lines: list[Line], year: int | None, meta_date: str | None = None) -> dt.date | None:
-    """The date the report is signed with (its last standalone date line), else a page's meta date."""
+    """The date the report is signed with (its last standalone date line), else one printed under
+    the title ("（2022年1月20日）", "发布日期：2022-01-20"), else a page's meta date."""
     paras = [ln.text.strip() for ln in lines if not ln.grid and ln.text.strip()]
     for text in reversed(paras[-8:]):
         t = nfkc(text).strip()
         d = _date_in(t, whole=True)
         if d is not None and (year is None or d.year >= year):
+            return d
+    for text in paras[:8]:
+        t = re.sub(r"^(?:发布日期|发布时间|日期|成文日期)\s*[:：]\s*", "", nfkc(text).strip()).strip("()（） ")
+        d = _date_in(t, whole=True) or _date_in(t.split()[0], whole=True) if t else None
+        if d is not None and (year is None or d.year > year):
             return d
     if meta_date:
         d = _date_in(nfkc(meta_date), whole=False)

@@ -23,16 +23,16 @@ PieceKind = Literal["label", "value", "empty"]
 # slash null mark. Full-width text is NFKC-normalised before matching (same length for these).
 VALUE_RE = re.compile(
     r"(?:[增减]\s*)?[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
-    r"|(?<![\w])[—－\-–/／]{1,4}(?![\w])"
+    r"|(?<![\w])[—―－\-–/／]{1,4}(?![\w])"
 )
 # The same for running text, where cells run together: a dash before digits is a blank cell's
 # mark, not a minus sign (the reconciler may still read "-8" as a signed 本年增/减), and a run of
 # marks ("//", "——") may stand for several blank cells.
 TEXT_VALUE_RE = re.compile(
     r"(?:[增减]\s*)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
-    r"|[—\-–/／]+"
+    r"|[—―\-–/／]+"
 )
-MARKS = re.compile(r"[—\-–/／]+")
+MARKS = re.compile(r"[—―\-–/／]+")
 _UNITS = str.maketrans("萬億減", "万亿减")  # Traditional units and 減, same length
 _NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
 

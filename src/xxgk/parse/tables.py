@@ -90,10 +90,13 @@ class _T3Walker:
         self.data_started: set[int] = set()
         self.exact_tables: set[int] = set()  # unreliable-blank tables whose rows are exact
 
-    def hit(self, text: str):
-        """The row or group `text` names, updating the group context for groups."""
+    def hit(self, text: str, bare_total: bool = True):
+        """The row or group `text` names, updating the group context for groups. A bare "总计"
+        names the （七） row only after the outcome rows and where values follow it (`bare_total`):
+        a header repeated after a page break prints "总计" too."""
         h = self.labels.match(text, self.group)
-        if h is None and self.outcomes_seen and len(fold(text)) <= 4 and fold(text).endswith("总计"):
+        if h is None and bare_total and self.outcomes_seen and len(fold(text)) <= 4 \
+                and fold(text).endswith("总计"):
             h = self.labels.match("（七）总计", self.group)
         if h is not None and h.kind == "group":
             self.group = h.key
@@ -130,7 +133,7 @@ class _T3Walker:
         found = None
         for i, p in enumerate(pieces):
             if p.kind == "label":
-                h = self.hit(p.text)
+                h = self.hit(p.text, bare_total=any(q.kind == "value" for q in pieces[i + 1:]))
                 if h is not None:
                     found = (i, h.key)
         return found

@@ -71,7 +71,7 @@ def read_bytes(data: bytes, name: str) -> Document:
         from .docx import read_docx
 
         return read_docx(data, name)
-    if data.lstrip()[:5] == b"%PDF-" and _has_pdf_reader():
+    if b"%PDF-" in data[:1024]:
         from .pdf import read_pdf
 
         return read_pdf(data, name)
@@ -85,12 +85,6 @@ def read_bytes(data: bytes, name: str) -> Document:
     doc = read_text(text, name)
     doc.meta.setdefault("encoding", encoding)
     return doc
-
-
-def _has_pdf_reader() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(f"{__name__}.pdf") is not None
 
 
 __all__ = ["MAX_BYTES", "read_bytes", "read_path"]

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""PDF parse time against pypdfium2's bare text extraction of the same file.
+
+For each report PDF of tests/fixtures/pdf (or the files given), in the same run and alternating
+so both see the same machine load:
+
+- bare: `pypdfium2.PdfDocument(data)`, then `pdf.get_page(i).get_textpage().get_text_range()`
+  for every page — the least any reader built on pdfium does;
+- xxgk: `readers.pdf.read_pdf` → `parse.parse_document` (and `read_pdf` alone);
+
+repeated, and the medians printed as a Markdown table with the ratio xxgk / bare.
+
+    .venv/bin/python benchmarks/pdf.py                 # 40 rounds over the report fixtures
+    .venv/bin/python benchmarks/pdf.py --repeat 100 some.pdf other.pdf
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import pathlib
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import pypdfium2 as pdfium  # noqa: E402
+
+import xxgk  # noqa: E402
+from xxgk.parse import parse_document  # noqa: E402
+from xxgk.readers.pdf import read_pdf  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+REPORTS = ["ruled_2019.pdf", "ruled_2021.pdf", "plain_2019.pdf", "rotated_2021.pdf"]
+WARMUP = 3
+
+
+def bare(data: bytes) -> int:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return sum(len(pdf.get_page(i).get_textpage().get_text_range()) for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def read_only(data: bytes, name: str) -> int:
+    return len(read_pdf(data, name).blocks)
+
+
+def read_and_parse(data: bytes, name: str) -> int:
+    return len(parse_document(read_pdf(data, name)).cells)
+
+
+@dataclass
+class Timings:
+    name: str
+    pages: int
+    size: int
+    bare: list[float] = field(default_factory=list)
+    read: list[float] = field(default_factory=list)
+    full: list[float] = field(default_factory=list)
+
+
+def _time(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def measure(path: pathlib.Path, repeat: int) -> Timings:
+    data = path.read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    t = Timings(path.name, len(pdf), len(data))
+    pdf.close()
+    for _ in range(WARMUP):
+        bare(data)
+        read_and_parse(data, path.name)
+    for k in range(repeat):
+        gc.collect()
+        steps = [("bare", lambda: bare(data)), ("read", lambda: read_only(data, path.name)),
+                 ("full", lambda: read_and_parse(data, path.name))]
+        if k % 2:  # alternate the order: neither side always runs on a warmer cache
+            steps.reverse()
+        for label, fn in steps:
+            getattr(t, label).append(_time(fn))
+    return t
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.1f} ms"
+
+
+def machine() -> list[str]:
+    cpu = "unknown CPU"
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or cpu
+    return [f"- CPU: {cpu} ({os.cpu_count()} logical CPUs; one used)",
+            f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
+            f"- pypdfium2 {pdfium.PYPDFIUM_INFO}, pdfium {pdfium.PDFIUM_INFO}, xxgk {xxgk.__version__}"]
+
+
+def row(t: Timings) -> str:
+    b, r, f = (statistics.median(x) for x in (t.bare, t.read, t.full))
+    ratios = [full / bare_ for full, bare_ in zip(t.full, t.bare)]
+    return (f"| {t.name} | {t.pages} | {t.size / 1024:.0f} KB | {ms(b)} | {ms(r)} | {ms(f)} | "
+            f"{f / b:.2f}× | {statistics.median(ratios):.2f}× |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", type=pathlib.Path, help="PDF reports (default: the fixtures)")
+    ap.add_argument("--repeat", type=int, default=40, help="rounds per file (default 40)")
+    args = ap.parse_args(argv)
+    files = args.files or [FIXTURES / name for name in REPORTS]
+    results = [measure(path, args.repeat) for path in files]
+
+    print("## PDF: read + parse time against bare pypdfium2 text extraction\n")
+    print("\n".join(machine()))
+    print(f"- {args.repeat} rounds per file, medians; bare = open + `get_textpage().get_text_range()` "
+          "of every page; xxgk = `read_pdf` → `parse_document`\n")
+    print("| file | pages | size | bare pypdfium2 | read_pdf | read_pdf + parse_document | "
+          "ratio (medians) | ratio (median per round) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for t in results:
+        print(row(t))
+    if len(results) > 1:
+        ratios = [f / b for t in results for f, b in zip(t.full, t.bare)]
+        print(f"| **all files** | | | | | | | {statistics.median(ratios):.2f}× |")
+    print("\nratio: xxgk (read + parse) time over bare extraction time of the same file; the target "
+          "is ≤ 2×.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,519 @@
+"""One PDF page through pdfium: glyph runs and ruling lines, in the frame text is read in.
+
+pdfium gives every glyph its loose box (advance width × font ascent/descent) in PDF user space.
+Glyphs that follow each other on one baseline without a gap become a `Run` (a word or a piece of
+one); what a run is next to — a space, a column, a cell border — is decided later, by geometry
+(`pdf_layout`), never by the content stream's own word splitting.
+
+Coordinates: a `Frame` turns user space (y up) into a top-left-origin frame rotated by a multiple
+of 90°. Text is laid out in the frame of its own direction (so a page whose content is turned,
+with or without /Rotate, reads the right way), and every box reported in a `Source` is in the
+*display* frame: the page as a viewer shows it (/Rotate applied), in points from its top-left
+corner.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+# Bounds that keep a hostile file's cost proportional to a real report's.
+MAX_GLYPHS = 60_000  # per page; a dense report page has about 3 000
+MAX_SEGMENTS = 30_000  # path segments examined per page for ruling lines
+MAX_FORM_DEPTH = 8
+
+# Text a broken or missing ToUnicode map produces: private use, replacement, control characters.
+_BAD = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\U000f0000-\U0010ffff]")
+# A word of pdfium's text stream: what lies between its spaces and line breaks (generated or
+# printed; whether a space is printed does not matter, the gap it leaves does).
+_WORD = re.compile(r"[^\s\u200b\ufeff]+")
+# Kangxi radicals and CJK compatibility ideographs some fonts map common characters to
+# ("⽇" for "日"): their NFKC form is the ordinary character, one for one.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp))
+             for r in (range(0x2F00, 0x2FE0), range(0x2E80, 0x2F00), range(0xF900, 0xFB00))
+             for cp in r if len(unicodedata.normalize("NFKC", chr(cp))) == 1
+             and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+
+_ANGLE_TOLERANCE = math.radians(2.0)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """User space → a top-left-origin frame turned `rot` degrees counter-clockwise.
+
+    For text whose baseline runs at `rot` degrees (counter-clockwise) the frame makes it run left
+    to right, top to bottom; for a page with /Rotate R (clockwise) the frame with rot = R is what
+    a viewer shows.
+    """
+
+    rot: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0 if self.rot in (0, 180) else self.y1 - self.y0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0 if self.rot in (0, 180) else self.x1 - self.x0
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """A user-space rectangle → (x0, top, x1, bottom) in this frame."""
+        rot = self.rot
+        if rot == 0:
+            return left - self.x0, self.y1 - top, right - self.x0, self.y1 - bottom
+        if rot == 90:
+            return bottom - self.y0, left - self.x0, top - self.y0, right - self.x0
+        if rot == 180:
+            return self.x1 - right, bottom - self.y0, self.x1 - left, top - self.y0
+        return self.y1 - top, self.x1 - right, self.y1 - bottom, self.x1 - left
+
+    def unbox(self, u0: float, v0: float, u1: float, v1: float) -> tuple[float, float, float, float]:
+        """The inverse of `box`: frame (x0, top, x1, bottom) → user (left, bottom, right, top)."""
+        rot = self.rot
+        if rot == 0:
+            return u0 + self.x0, self.y1 - v1, u1 + self.x0, self.y1 - v0
+        if rot == 90:
+            return v0 + self.x0, u0 + self.y0, v1 + self.x0, u1 + self.y0
+        if rot == 180:
+            return self.x1 - u1, v0 + self.y0, self.x1 - u0, v1 + self.y0
+        return self.x1 - v1, self.y1 - u1, self.x1 - v0, self.y1 - u0
+
+
+@dataclass(slots=True)
+class Run:
+    """Glyphs on one baseline, each starting where the previous one ends."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    # The left edge of every glyph, then the right edge of the last; None for a word pdfium
+    # gave whole (its glyphs are then taken as evenly spaced).
+    edges: list[float] | None
+    size: float  # font size in points, as printed (text matrix and CTM applied)
+
+    def glyph_edges(self) -> list[float]:
+        if self.edges is not None:
+            return self.edges
+        step = (self.x1 - self.x0) / max(1, len(self.text))
+        return [self.x0 + k * step for k in range(len(self.text) + 1)]
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class Rule:
+    """A ruling line: `pos` across it, [a, b] along it (frame coordinates)."""
+
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass
+class View:
+    """What one text direction of a page holds, in that direction's frame."""
+
+    frame: Frame
+    runs: list[Run] = field(default_factory=list)
+    hrules: list[Rule] = field(default_factory=list)
+    vrules: list[Rule] = field(default_factory=list)
+
+
+@dataclass
+class PageContent:
+    number: int  # 1-based
+    display: Frame
+    views: list[View]  # the main text direction first
+    glyphs: int = 0
+    bad_glyphs: int = 0
+    image_area: float = 0.0  # share of the page covered by images (a scan covers all of it)
+
+    def display_bbox(self, frame: Frame, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box in `frame` → the display frame, rounded to 0.1 pt."""
+        if frame.rot == self.display.rot:
+            out = box
+        else:
+            out = self.display.box(*frame.unbox(*box))
+        return (round(out[0], 1), round(out[1], 1), round(out[2], 1), round(out[3], 1))
+
+
+class PageTooDense(Exception):
+    """A page with more glyphs than any report page (MAX_GLYPHS)."""
+
+
+def extract(page: pdfium.PdfPage, number: int) -> PageContent:
+    """Runs and rules of one page, grouped by text direction."""
+    left, bottom, right, top = page.get_bbox()
+    rotation = page.get_rotation() % 360
+    display = Frame(rotation, left, bottom, right, top)
+    content = PageContent(number, display, [])
+    textpage = page.get_textpage()
+    try:
+        runs_by_rot = _runs(textpage, content, (left, bottom, right, top))
+    finally:
+        textpage.close()
+    hrules, vrules, image_area = _graphics(page)
+    content.image_area = image_area / max(1.0, (right - left) * (top - bottom))
+    main = max(runs_by_rot, key=lambda r: sum(len(x.text) for x in runs_by_rot[r]), default=rotation)
+    for rot in [main, *sorted(r for r in runs_by_rot if r != main)]:
+        frame = Frame(rot, left, bottom, right, top)
+        view = View(frame, _on_page(runs_by_rot.get(rot, []), frame))
+        _add_rules(view, hrules, vrules)
+        content.views.append(view)
+    return content
+
+
+def _on_page(runs: list[Run], frame: Frame) -> list[Run]:
+    """Text placed outside the page box is not printed (a producer's hidden leftovers)."""
+    w, h = frame.width, frame.height
+    return [r for r in runs if 0 <= (r.x0 + r.x1) / 2 <= w and 0 <= (r.top + r.bottom) / 2 <= h]
+
+
+# --------------------------------------------------------------------------- glyphs
+
+class _Glyphs:
+    """Per-glyph queries on a pdfium text page (each one a C call: ask only what is needed)."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage, pagebox: tuple[float, float, float, float]):
+        self.raw = textpage.raw
+        left, bottom, right, top = pagebox
+        self.frames = {rot: Frame(rot, left, bottom, right, top) for rot in (0, 90, 180, 270)}
+        self._rect = pdfium_c.FS_RECTF()
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._get_box = pdfium_c.FPDFText_GetLooseCharBox
+        self._get_matrix = pdfium_c.FPDFText_GetMatrix
+        self._map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        # Font size by (matrix, box height): glyphs of one font at one size share both.
+        self._sizes: dict[tuple[float, ...], float] = {}
+
+    def box(self, k: int) -> tuple[float, float, float, float]:
+        """Loose box (left, bottom, right, top) in user space."""
+        r = self._rect
+        self._get_box(self.raw, k, r)
+        return r.left, r.bottom, r.right, r.top
+
+    def style(self, k: int, box: tuple[float, float, float, float]) -> tuple[int | None, float, bool]:
+        """(quarter turn of the text, None when off-axis; font size as printed; Unicode map
+        broken) of glyph k, whose loose box is `box`."""
+        m = self._matrix
+        self._get_matrix(self.raw, k, m)
+        a, b, c, d = m.a, m.b, m.c, m.d
+        turn = 0 if b == 0 and a > 0 else _rotation_of(a, b)
+        across = box[3] - box[1] if turn in (0, 180) else box[2] - box[0]
+        key = (a, b, c, d, round(across, 2))
+        size = self._sizes.get(key)
+        if size is None:
+            size = pdfium_c.FPDFText_GetFontSize(self.raw, k) * math.sqrt(abs(a * d - b * c))
+            self._sizes[key] = size
+        return turn, size, bool(self._map_error(self.raw, k))
+
+
+def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
+          pagebox: tuple[float, float, float, float]) -> dict[int, list[Run]]:
+    """The page's runs by text direction.
+
+    pdfium's text stream separates words (its generated spaces and line breaks). A word is taken
+    as one run when its first and last glyphs show it is: on one baseline, in order, and no wider
+    than its glyphs' advances allow (no hidden gap). Otherwise, and for text with unreadable
+    characters, its glyphs are examined one by one.
+    """
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(raw)
+    if n <= 0:
+        return {}
+    if n > MAX_GLYPHS:
+        raise PageTooDense(n)
+    text = textpage.get_text_range()
+    if len(text) != n:  # pdfium left out or inserted characters: ask per glyph
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, k) or 0xFFFD) for k in range(n))
+    text = text.translate(_RADICALS)
+    suspicious = _BAD.search(text) is not None
+    g = _Glyphs(textpage, pagebox)
+    runs: dict[int, list[Run]] = {}
+    glyphs = bad = 0
+    for m in _WORD.finditer(text):
+        a, b = m.span()
+        glyphs += b - a
+        if suspicious and _BAD.search(text, a, b):
+            bad += _glyph_runs(g, text, a, b, runs)
+            continue
+        first = g.box(a)
+        turn, size, broken = g.style(a, first)
+        if broken:
+            bad += b - a
+            continue
+        if turn is None:
+            continue
+        run = _word_run(g, text, a, b, g.frames[turn], size, first)
+        if run is not None:
+            runs.setdefault(turn, []).append(run)
+        else:
+            bad += _glyph_runs(g, text, a, b, runs)
+    content.glyphs += glyphs
+    content.bad_glyphs += bad
+    return runs
+
+
+def _word_run(g: _Glyphs, text: str, a: int, b: int, frame: Frame, size: float,
+              first: tuple[float, float, float, float]) -> Run | None:
+    """The word text[a:b] (its first glyph's box given) as one run, or None when its glyphs must
+    be examined one by one."""
+    x0, y0, x1, y1 = frame.box(*first)
+    if not 1.0 <= size <= 1000.0:  # no usable size: the box height is close to it
+        size = y1 - y0
+    if b - a == 1:
+        return Run(text[a:b], x0, y0, x1, y1, None, size) if y1 > y0 else None
+    lx0, ly0, lx1, ly1 = frame.box(*g.box(b - 1))
+    h = max(y1 - y0, ly1 - ly0)
+    advance = max(x1 - x0, lx1 - lx0)
+    width = lx1 - x0
+    plausible = (h > 0 and abs(ly1 - y1) <= 0.25 * h and lx0 >= x1 - 0.1 * h
+                 and 0 < width <= (b - a - 1) * advance * 1.1 + (lx1 - lx0) + 0.1 * h)
+    if not plausible:
+        return None
+    return Run(text[a:b], x0, min(y0, ly0), lx1, max(y1, ly1), None, size)
+
+
+def _glyph_runs(g: _Glyphs, text: str, a: int, b: int, runs: dict[int, list[Run]]) -> int:
+    """Runs of the glyphs text[a:b] one by one (adjacent on one baseline); returns how many
+    glyphs were unreadable (private use, unmapped, …) and left out."""
+    bad = 0
+    cur: Run | None = None
+    turn: int | None = 0
+    frame = g.frames[0]
+    broken = False
+    for k in range(a, b):
+        ch = text[k]
+        if _BAD.match(ch):
+            bad += 1
+            cur = None
+            continue
+        left, bottom, right, top = g.box(k)
+        if cur is not None:
+            x0, y0, x1, y1 = frame.box(left, bottom, right, top)
+            h = y1 - y0
+            if h > 0 and -0.25 * h <= x0 - cur.x1 <= 0.1 * h and abs(y1 - cur.bottom) <= 0.2 * h:
+                cur.text += ch
+                cur.x1 = max(cur.x1, x1)
+                cur.top, cur.bottom = min(cur.top, y0), max(cur.bottom, y1)
+                assert cur.edges is not None
+                cur.edges[-1] = x0
+                cur.edges.append(x1)
+                continue
+        if right <= left and top <= bottom:
+            cur = None
+            continue  # a glyph without extent (pdfium's own markers)
+        turn, size, broken = g.style(k, (left, bottom, right, top))
+        if broken:
+            bad += 1
+        if turn is None or broken:
+            cur = None
+            continue
+        frame = g.frames[turn]
+        x0, y0, x1, y1 = frame.box(left, bottom, right, top)
+        if not 1.0 <= size <= 1000.0:
+            size = y1 - y0
+        cur = Run(ch, x0, y0, x1, y1, [x0, x1], size)
+        runs.setdefault(turn, []).append(cur)
+    return bad
+
+
+def _rotation_of(a: float, b: float) -> int | None:
+    """The quarter turn (counter-clockwise) of a glyph whose matrix maps the baseline to (a, b);
+    None when the text runs off-axis."""
+    if a == 0 and b == 0:
+        return 0
+    angle = math.atan2(b, a) % (2 * math.pi)
+    quarter = round(angle / (math.pi / 2))
+    if abs(angle - quarter * math.pi / 2) > _ANGLE_TOLERANCE:
+        return None
+    return 90 * (quarter % 4)
+
+
+# --------------------------------------------------------------------------- graphics
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(m: _Matrix, n: _Matrix) -> _Matrix:
+    """Apply m, then n (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+class _Graphics:
+    """Axis-aligned line segments in user space and the image area, gathered from page objects
+    (the ctypes out-parameters are allocated once: this runs for every object of every page)."""
+
+    def __init__(self) -> None:
+        self.hsegs: list[tuple[float, float, float]] = []  # (y, x0, x1)
+        self.vsegs: list[tuple[float, float, float]] = []  # (x, y0, y1)
+        self.image_area = 0.0
+        self.segments = 0
+        self._f = [ctypes.c_float() for _ in range(4)]
+        self._mode = (ctypes.c_int(), ctypes.c_int())
+        self._rgba = [ctypes.c_uint() for _ in range(4)]
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def visit(self, obj, parent: _Matrix | None, depth: int) -> None:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            self.path(obj, parent)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+            m = self.matrix(obj) if parent is None else _compose(self.matrix(obj), parent)
+            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                self.visit(pdfium_c.FPDFFormObj_GetObject(obj, j), m, depth + 1)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            box = self.bounds(obj, parent)
+            if box is not None:
+                self.image_area += (box[2] - box[0]) * (box[3] - box[1])
+
+    def matrix(self, obj) -> _Matrix:
+        m = self._matrix
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+            return _IDENTITY
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+    def bounds(self, obj, parent: _Matrix | None) -> tuple[float, float, float, float] | None:
+        """(x0, y0, x1, y1) in user space (bounds of an object in a form are in form space)."""
+        l, b, r, t = self._f
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            return None
+        (xa, ya), (xb, yb) = (l.value, b.value), (r.value, t.value)
+        if parent is not None:
+            (xa, ya), (xb, yb) = _apply(parent, xa, ya), _apply(parent, xb, yb)
+        return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
+
+    def is_light(self, obj, stroke: bool) -> bool:
+        """White or invisible paint: not a rule anyone sees."""
+        r, g, b, a = self._rgba
+        getter = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
+        if not getter(obj, r, g, b, a):
+            return False
+        return a.value < 40 or min(r.value, g.value, b.value) > 235
+
+    def path(self, obj, parent: _Matrix | None) -> None:
+        nseg = pdfium_c.FPDFPath_CountSegments(obj)
+        if nseg < 2:
+            return
+        self.segments += nseg
+        if self.segments > MAX_SEGMENTS:
+            return
+        fill, stroke = self._mode
+        if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke):
+            return
+        stroked, filled = bool(stroke.value), fill.value != 0
+        if not stroked and not filled or self.is_light(obj, stroked):
+            return
+        # Bounds at most 2.5 pt thick: a rule whatever its segments (the common case, settled
+        # without walking them).
+        box = self.bounds(obj, parent)
+        if box is not None and self.thin(*box):
+            return
+        m = self.matrix(obj)
+        if parent is not None:
+            m = _compose(m, parent)
+        for points, is_closed in _subpaths(obj, nseg, m, self._f[0], self._f[1]):
+            if stroked:
+                _edges(points, is_closed, self)
+            elif len(points) <= 5:
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                self.thin(min(xs), min(ys), max(xs), max(ys))
+
+    def thin(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Record a rectangle at most 2.5 pt thick as a rule."""
+        if y1 - y0 <= 2.5 and x1 - x0 > 1.0:
+            self.hsegs.append(((y0 + y1) / 2, x0, x1))
+            return True
+        if x1 - x0 <= 2.5 and y1 - y0 > 1.0:
+            self.vsegs.append(((x0 + x1) / 2, y0, y1))
+            return True
+        return False
+
+
+def _graphics(page: pdfium.PdfPage
+              ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], float]:
+    """Horizontal and vertical rule segments (user space) and the area images cover."""
+    g = _Graphics()
+    raw = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        g.visit(pdfium_c.FPDFPage_GetObject(raw, i), None, 0)
+        if g.segments > MAX_SEGMENTS:  # a drawing, not a document page: no rules from it
+            return [], [], g.image_area
+    return g.hsegs, g.vsegs, g.image_area
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _subpaths(obj, nseg: int, m: _Matrix, x: ctypes.c_float, y: ctypes.c_float
+              ) -> list[tuple[list[tuple[float, float]], bool]]:
+    """The path's straight subpaths in user space, with whether each is closed (curves left out)."""
+    out: list[tuple[list[tuple[float, float]], bool]] = []
+    points: list[tuple[float, float]] = []
+    closed = curved = False
+    for k in range(nseg):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO and points:
+            if not curved:
+                out.append((points, closed))
+            points, closed, curved = [], False, False
+        points.append(_apply(m, x.value, y.value))
+        curved = curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
+        closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(seg))
+    if points and not curved:
+        out.append((points, closed))
+    return out
+
+
+def _edges(points: list[tuple[float, float]], is_closed: bool, g: _Graphics) -> None:
+    """Stroked segments that run along an axis."""
+    pairs = list(zip(points, points[1:]))
+    if is_closed and len(points) > 2:
+        pairs.append((points[-1], points[0]))
+    for (xa, ya), (xb, yb) in pairs:
+        if abs(ya - yb) <= 0.5 and abs(xa - xb) > 1.0:
+            g.hsegs.append(((ya + yb) / 2, min(xa, xb), max(xa, xb)))
+        elif abs(xa - xb) <= 0.5 and abs(ya - yb) > 1.0:
+            g.vsegs.append(((xa + xb) / 2, min(ya, yb), max(ya, yb)))
+
+
+def _add_rules(view: View, hsegs: list[tuple[float, float, float]],
+               vsegs: list[tuple[float, float, float]]) -> None:
+    """User-space segments → the view's horizontal and vertical rules."""
+    f = view.frame
+    for y, xa, xb in hsegs:
+        u0, v0, u1, v1 = f.box(xa, y, xb, y)
+        _place(view, u0, v0, u1, v1)
+    for x, ya, yb in vsegs:
+        u0, v0, u1, v1 = f.box(x, ya, x, yb)
+        _place(view, u0, v0, u1, v1)
+
+
+def _place(view: View, u0: float, v0: float, u1: float, v1: float) -> None:
+    if v1 - v0 < u1 - u0:
+        view.hrules.append(Rule((v0 + v1) / 2, u0, u1))
+    else:
+        view.vrules.append(Rule((u0 + u1) / 2, v0, v1))
+
+
+__all__ = ["Frame", "MAX_GLYPHS", "PageContent", "PageTooDense", "Rule", "Run", "View", "extract"]
