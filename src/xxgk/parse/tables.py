@@ -169,7 +169,9 @@ class _T3Walker:
     def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:
         """A row label PDF extraction split over two lines: "一、本年新" / "收政府信息…数量 0 0 …",
         or "二、上年结 0 0 …" / "转政府信息公开申请数量"."""
-        own = "".join(p.text for p in lines[k].labels())
+        # The line's own fragment, without labels that name something themselves (a group label
+        # printed between the halves: "1.本机关不" / "（四）无法提供 | 掌握相关政府信息").
+        own = "".join(p.text for p in lines[k].labels() if self.labels.match(p.text, self.group) is None)
         prev = lines[k - 1] if k > 0 else None
         nxt = lines[k + 1] if k + 1 < len(lines) else None
         before, after = _label_only(prev), _label_only(nxt)
