@@ -64,7 +64,7 @@ def _looks_like_json(path: Path, data: bytes) -> bool:
         if head.startswith(bom):
             head = head[len(bom):].lstrip()
     # "[" is not enough: text extracted from DOCX may start with "[bookmark: _GoBack]".
-    return head.startswith(b"{")
+    return head.startswith(b"{") and not head.startswith(b"{\\rtf")  # RTF opens with "{" too
 
 
 def report_from_json(name: str, data: bytes) -> Report:

@@ -1,7 +1,8 @@
 """Readers: a file or bytes → `Document`.
 
 `read_path` and `read_bytes` are the entry points, dispatching on content, whatever the file name:
-a zip or OLE container goes to `docx.read_docx` (which explains encrypted and legacy .doc files),
+.doc/.wps, RTF and ODT are converted to DOCX with LibreOffice (`convert`), a zip or OLE container
+goes to `docx.read_docx` (which explains encrypted files),
 `%PDF-` to `pdf.read_pdf`, HTML markup to `html.read_html`; anything else is decoded
 (`encoding.decode`) and read by `text.read_text`, which recognises DOCX-extracted, PDF-extracted,
 Markdown and web-copied text.
@@ -67,6 +68,16 @@ def read_bytes(data: bytes, name: str) -> Document:
     # Imported here so a text file does not load the DOCX and PDF libraries.
     from .encoding import decode, sniff_html
 
+    from .convert import office_kind
+
+    kind = office_kind(data)
+    if kind is not None:
+        from .convert import to_docx
+        from .docx import read_docx
+
+        doc = read_docx(to_docx(data, name, kind), name)
+        doc.form = kind
+        return doc
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         from .docx import read_docx
 
