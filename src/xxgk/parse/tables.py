@@ -48,8 +48,14 @@ class TableObservation:
         """Keep, per row key, the observation whose token count best fits the columns (a label
         quoted in the narrative, e.g. "本年新收政府信息公开申请9件", must not displace the table)."""
         old = self.rows.get(obs.key)
+        if old is not None and _printed(old) and not _printed(obs):
+            return  # a label repeated without values (a header after a page break) adds nothing
         if old is None or _fit(obs, expected) <= _fit(old, expected):
             self.rows[obs.key] = obs
+
+
+def _printed(o: Observed) -> bool:
+    return any(t.kind == "value" for t in o.tokens)
 
 
 def _fit(o: Observed, expected: int) -> tuple[int, int]:
