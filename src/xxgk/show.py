@@ -70,6 +70,20 @@ class _Cells:
         self.suspects = suspects
         self.used: set[str] = set()
 
+    @property
+    def paged(self) -> bool:
+        """The report was read from a paged document (PDF): rows show the page they are on."""
+        return any(c.source is not None and c.source.page is not None
+                   for c in self.report.cells.values())
+
+    def pages(self, keys: list[str]) -> str:
+        """"p.3" or "p.3–4": the pages a row's printed cells are on."""
+        found = sorted({c.source.page for k in keys if (c := self.report.cells.get(k)) is not None
+                        and c.source is not None and c.source.page is not None})
+        if not found:
+            return ""
+        return f"p.{found[0]}" if len(found) == 1 else f"p.{found[0]}–{found[-1]}"
+
     def __call__(self, key: str) -> Text:
         cell = self.report.cells.get(key)
         if cell is None or cell.status == "missing":
@@ -96,8 +110,11 @@ def table2(ed: Edition, cells: _Cells) -> list[Table]:
         t.add_column("信息内容", min_width=8, overflow="fold")
         for col in block.columns:
             t.add_column(col.label, justify="right")
+        if cells.paged:
+            t.add_column("页", style="dim")
         for row in block.rows:
-            t.add_row(row.label, *(cells(f"t2.{block.key}.{row.key}.{c.key}") for c in block.columns))
+            keys = [f"t2.{block.key}.{row.key}.{c.key}" for c in block.columns]
+            t.add_row(row.label, *(cells(k) for k in keys), *_page(cells, keys))
         out.append(t)
     return out
 
@@ -114,6 +131,8 @@ def table3(ed: Edition, cells: _Cells) -> Table:
     for col in ed.t3_columns:
         t.add_column(Text(col.label, justify="center"), justify="right", max_width=_NUM_WIDTH,
                      overflow="fold")
+    if cells.paged:
+        t.add_column("页", style="dim")
     groups = {g.key: g for g in ed.t3_groups}
     opened: set[str] = set()
     for row in ed.t3_rows:
@@ -121,10 +140,16 @@ def table3(ed: Edition, cells: _Cells) -> Table:
         for depth, g in enumerate(chain):
             if g not in opened:  # a group row: label only, no cells of its own
                 opened.add(g)
-                t.add_row(_indented(groups[g].label, depth), *([""] * len(ed.t3_columns)))
-        t.add_row(_indented(row.label, len(chain)),
-                  *(cells(f"t3.{row.key}.{c.key}") for c in ed.t3_columns))
+                t.add_row(_indented(groups[g].label, depth),
+                          *([""] * (len(ed.t3_columns) + cells.paged)))
+        keys = [f"t3.{row.key}.{c.key}" for c in ed.t3_columns]
+        t.add_row(_indented(row.label, len(chain)), *(cells(k) for k in keys), *_page(cells, keys))
     return t
+
+
+def _page(cells: _Cells, keys: list[str]) -> list[str]:
+    """The page column's cell, when the report is paged."""
+    return [cells.pages(keys)] if cells.paged else []
 
 
 def _group_chain(group: str | None, groups: dict[str, RowGroup]) -> list[str]:
@@ -145,8 +170,11 @@ def table4(ed: Edition, cells: _Cells) -> Table:
     t.add_column("", min_width=8, overflow="fold")
     for col in ed.t4_columns:
         t.add_column(col.label, justify="right")
+    if cells.paged:
+        t.add_column("页", style="dim")
     for g in ed.t4_groups:
-        t.add_row(g.label.replace(" > ", "·"), *(cells(f"t4.{g.key}.{c.key}") for c in ed.t4_columns))
+        keys = [f"t4.{g.key}.{c.key}" for c in ed.t4_columns]
+        t.add_row(g.label.replace(" > ", "·"), *(cells(k) for k in keys), *_page(cells, keys))
     return t
 
 
