@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import pathlib
-import platform
 import statistics
 import sys
 import time
@@ -35,6 +33,9 @@ import pypdfium2 as pdfium  # noqa: E402
 import xxgk  # noqa: E402
 from xxgk.parse import parse_document  # noqa: E402
 from xxgk.readers.pdf import read_pdf  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from parse import machine as base_machine  # noqa: E402  (the text/HTML benchmark)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 REPORTS = ["ruled_2019.pdf", "ruled_2021.pdf", "plain_2019.pdf", "rotated_2021.pdf"]
@@ -97,17 +98,9 @@ def ms(x: float) -> str:
 
 
 def machine() -> list[str]:
-    cpu = "unknown CPU"
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor() or cpu
-    return [f"- CPU: {cpu} ({os.cpu_count()} logical CPUs; one used)",
-            f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
-            f"- pypdfium2 {pdfium.PYPDFIUM_INFO}, pdfium {pdfium.PDFIUM_INFO}, xxgk {xxgk.__version__}"]
+    """The text/HTML benchmark's machine lines, with PDFium's version."""
+    return base_machine()[:2] + [f"- pypdfium2 {pdfium.PYPDFIUM_INFO}, pdfium {pdfium.PDFIUM_INFO}, "
+                                 f"xxgk {xxgk.__version__}"]
 
 
 def row(t: Timings) -> str:
