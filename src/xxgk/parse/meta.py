@@ -51,11 +51,13 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     t = re.sub(r"\s+", "", nfkc(title))
-    t = re.sub(r"^关于", "", t)
+    if simplify(t).startswith("关于"):
+        t = t[2:]
     m = _TITLE_TAIL.search(simplify(t))
     head = t[: m.start()] if m else t
     head = re.sub(r"(20[1-3]\d)年度?", "", head).strip("（）()《》〈〉 ")
-    head = re.sub(r"关于$", "", head)  # "XX局关于2020年度政府信息公开工作的年度报告"
+    if simplify(head).endswith("关于"):  # "XX局关于2020年度政府信息公开工作的年度报告"
+        head = head[:-2]
     if len(head) < 2 or not _AGENCY_END.search(simplify(head)):
         return None
     return head
