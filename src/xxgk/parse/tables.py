@@ -160,17 +160,15 @@ class _T3Walker:
         i, key = found
         label = line.pieces[i] if i >= 0 else labels[0]
         pos = self.positions.get(line.table) if line.aligned else None
+        reliable = line.blanks_reliable or line.table in self.exact_tables
         if pos is not None and len(pos) == self.ncols:
             self.data_started.add(line.table)
             by_col = {p.col: p for p in line.pieces if p.kind != "label"}
             tokens = [by_col.get(pos[c.key], Piece("", "empty", label.source, col=pos[c.key]))
                       for c in self.ed.t3_columns]
         else:
-            reliable = line.blanks_reliable or line.table in self.exact_tables
             tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces, reliable)
-            self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
-            return
-        self.obs.add(self.start_row(key, tokens, True, line.blanks_reliable, label), self.ncols)
+        self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
 
     def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:
         """A row label PDF extraction split over two lines: "一、本年新" / "收政府信息…数量 0 0 …",
