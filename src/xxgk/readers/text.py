@@ -18,6 +18,7 @@ stripped of surrounding whitespace. Every paragraph and cell carries `Source(lin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -77,6 +78,7 @@ def is_space(ch: str) -> bool:
     return ch.isspace() or ch in _EXTRA_SPACE
 
 
+@functools.lru_cache(maxsize=8192)  # table text repeats the same few cells ("\t0") hundreds of times
 def trim(s: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
     """The [start, end) range of s[start:end] without surrounding whitespace and bookmarks."""
     end = len(s) if end is None else end
@@ -96,6 +98,7 @@ def trim(s: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
         return start, end
 
 
+@functools.lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """Text of a span: form feeds and inline bookmarks removed, everything else verbatim."""
     return _BOOKMARK.sub("", text.replace("\x0c", ""))
@@ -142,6 +145,7 @@ def _tab_kind(raw: str) -> LineKind:
     return "tab_row"
 
 
+@functools.lru_cache(maxsize=8192)
 def classify(raw: str) -> tuple[LineKind, bool]:
     """The kind of one line on its own, and whether it marks a page break."""
     feed = "\x0c" in raw
