@@ -18,6 +18,7 @@ surrounding markup; inner markup (`<br>`, `**`, escapes) is inside the span but 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import PurePath
@@ -112,10 +113,16 @@ def _strip(text: str) -> str:
 
 
 def _cell(line: Line, start: int, end: int) -> GridCell:
-    s, e = _unwrap(line.raw, *trim(line.raw, start, end))
-    parts = (_strip(p) for p in _inline(line.raw[s:e]).split("\n"))
-    text = "\n".join(p for p in parts if p)
-    return GridCell(text, Source(line=line.no, span=(s, e)))
+    ds, de, text = _cell_content(line.raw[start:end])
+    return GridCell(text, Source(line=line.no, span=(start + ds, start + de)))
+
+
+@functools.lru_cache(maxsize=8192)  # tables repeat the same few cells (" 0 ", "") many times
+def _cell_content(segment: str) -> tuple[int, int, str]:
+    """A cell's text and its [start, end) within `segment`, markup removed."""
+    s, e = _unwrap(segment, *trim(segment))
+    parts = (_strip(p) for p in _inline(segment[s:e]).split("\n"))
+    return s, e, "\n".join(p for p in parts if p)
 
 
 def read_pipe_table(lines: list[Line], i: int) -> tuple[int, Region]:
