@@ -191,6 +191,7 @@ class _Search:
 
 
 DP_STATES = 20000  # partial-sum states the merge of summed rows may keep
+DP_WORK = 60000  # state × reading steps it may take before leaving the rows to the search
 DP_KEEP = 3  # cheapest ways kept per state
 
 
@@ -231,25 +232,31 @@ def _merge_sums(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> dic
     def vec(c: Candidate) -> tuple:
         return tuple((c.slots[j].value or 0) for j in cols)
 
+    parts = {r: [(vec(c), c) for c in rows[r].candidates] for r in part_rows}
+    order = sorted(part_rows, key=lambda r: len(parts[r]))
+    work = 0
     combos: list[tuple[float, tuple[tuple[str, Candidate], ...]]] = []
     for t in rows[total_row].candidates:
         target = vec(t)
         states: dict[tuple, list[tuple[float, tuple]]] = {tuple(0 for _ in cols): [(t.cost, ())]}
-        for r in sorted(part_rows, key=lambda r: len(rows[r].candidates)):
+        for r in order:
+            work += len(states) * len(parts[r])
+            if work > DP_WORK:
+                return dict(rows)  # too much to enumerate: leave it to the bounded search
             nxt: dict[tuple, list[tuple[float, tuple]]] = {}
             for state, ways in states.items():
-                for c in rows[r].candidates:
-                    v = tuple(a + b for a, b in zip(state, vec(c)))
-                    if any(a > b for a, b in zip(v, target)):
+                for v, c in parts[r]:
+                    total = tuple(a + b for a, b in zip(state, v))
+                    if any(a > b for a, b in zip(total, target)):
                         continue  # counts are non-negative: a partial sum never exceeds the total
-                    bucket = nxt.setdefault(v, [])
-                    for cost, chosen in ways:
-                        bucket.append((cost + c.cost, chosen + ((r, c),)))
-                    bucket.sort(key=lambda w: w[0])
-                    del bucket[DP_KEEP:]
+                    nxt.setdefault(total, []).extend(
+                        (cost + c.cost, chosen + ((r, c),)) for cost, chosen in ways)
+            for bucket in nxt.values():
+                bucket.sort(key=lambda w: w[0])
+                del bucket[DP_KEEP:]
             states = nxt
             if len(states) > DP_STATES:
-                return dict(rows)  # too many partial sums: leave it to the bounded search
+                return dict(rows)
         for cost, chosen in states.get(target, []):
             combos.append((cost, ((total_row, t),) + chosen))
     if not combos:
