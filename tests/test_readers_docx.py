@@ -8,7 +8,6 @@ WordprocessingML snippets, so each markup feature is tested on its own.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import json
 import random
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import docx
 import pytest
+
+import fixture_builders
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,15 +39,7 @@ ALL = ["official_2019.docx", "official_2021.docx", "split_t3_2021.docx",
        "textbox_numbered_2019.docx", "nested_layout_2021.docx"]
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("docx_fixtures", FIXTURES / "make_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-builder = _load_builder()
+builder = fixture_builders.load("docx")
 
 
 @functools.lru_cache(maxsize=None)

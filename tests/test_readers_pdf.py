@@ -9,7 +9,6 @@ the top-left corner of the page as displayed; the hand-written PDFs place text a
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import json
 import random
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+
+import fixture_builders
 
 from xxgk.document import Document, GridCell, Paragraph, Table
 from xxgk.errors import NotAReport, ReadError
@@ -31,16 +32,7 @@ REPORTS = ["ruled_2019.pdf", "ruled_2021.pdf", "plain_2019.pdf", "rotated_2021.p
 PAGE_H = 842.0
 
 
-def _fixture_module():
-    """make_fixtures.py, for its hand-written PDF builder and the geometry it used."""
-    spec = importlib.util.spec_from_file_location("pdf_make_fixtures", FIXTURES / "make_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MAKE = _fixture_module()
+MAKE = fixture_builders.load("pdf")
 
 
 @functools.lru_cache(maxsize=None)

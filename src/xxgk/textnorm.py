@@ -52,14 +52,7 @@ def looks_traditional(text: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese (identity on Simplified text)."""
-    if not looks_traditional(text):
-        return text
-    return _t2s().convert(text)
-
-
-def to_simplified_always(text: str) -> str:
-    """Phrase-level Traditional → Simplified conversion (OpenCC), whatever the text looks like."""
+    """Phrase-level Traditional → Simplified conversion (OpenCC); Simplified text passes through."""
     return _t2s().convert(text)
 
 

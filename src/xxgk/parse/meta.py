@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..textnorm import nfkc, simplify, to_simplified_always
+from ..textnorm import nfkc, simplify, to_simplified
 from .pieces import Line
 
 _TITLE_TAIL = re.compile(r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?:的\s*)?(?:年\s*度\s*)?报\s*告")
@@ -76,7 +76,7 @@ def as_simplified(name: str | None) -> str | None:
     name the same agency."""
     if name is None or simplify(name) == name:
         return name
-    return to_simplified_always(name)
+    return to_simplified(name)
 
 
 def agency_from_signature(lines: list[Line]) -> str | None:
