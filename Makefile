@@ -27,7 +27,7 @@ bench: $(STAMP)
 # Re-resolve the locked versions from pyproject.toml (needs network).
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,postgres,parquet]'
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^xxgk' > requirements.lock
 	rm -rf .lockenv
 

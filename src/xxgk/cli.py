@@ -22,6 +22,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from . import __version__
+from .commands import register_all
 from .errors import XxgkError
 from .jsonschema import schema_text
 from .load import load_report
@@ -337,6 +338,9 @@ def _main(
         "--version", callback=_version, is_eager=True, help="显示版本 show the version.")] = False,
 ) -> None:
     pass
+
+
+register_all(app)
 
 
 def main() -> None:
