@@ -46,9 +46,13 @@ def _t2s_chars() -> dict[int, str]:
     return table
 
 
+_TRADITIONAL_HINT = re.compile("[" + "".join(sorted(_TRADITIONAL_HINTS)) + "]")
+
+
 def looks_traditional(text: str) -> bool:
-    hits = sum(1 for ch in text if ch in _TRADITIONAL_HINTS)
-    return hits >= 3
+    hits = _TRADITIONAL_HINT.finditer(text)
+    return next(hits, None) is not None and next(hits, None) is not None \
+        and next(hits, None) is not None  # three hits, found without scanning further
 
 
 def to_simplified(text: str) -> str:
@@ -63,6 +67,16 @@ def simplify(text: str) -> str:
 
 
 def nfkc(text: str) -> str:
+    if text.isascii():  # ASCII is its own NFKC form
+        return text
+    if len(text) > 200:  # long narrative: seldom repeated
+        return unicodedata.normalize("NFKC", text)
+    return _nfkc_short(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _nfkc_short(text: str) -> str:
+    """Labels and cells recur in every report: remembered."""
     return unicodedata.normalize("NFKC", text)
 
 

@@ -37,7 +37,8 @@ class Context:
         """Failed equation id → the repair that explains it."""
         holding = [e for e in self.equations if e.holds(self.values)]
         out: dict[str, Explanation] = {}
-        for ex in localise(self.report.edition, self.values, self.failed, holding, self.unread):
+        for ex in localise(self.report.edition, self.values, self.failed, holding, self.unread,
+                           self.report):
             out.update({eid: ex for eid in ex.equations})
         return out
 

@@ -114,9 +114,12 @@ def value_findings(ctx: Context) -> list[Finding]:
     """H7: counts are non-negative integers, 本年增/减 an integer, amounts non-negative."""
     spec = ctx.report.spec
     out = []
+    values = ctx.values
     for key, cs in spec.cells.items():
-        v = ctx.values.get(key)
-        if v is None or admissible(v, cs.kind):
+        v = values.get(key)
+        if v is None or (type(v) is int and (v >= 0 or cs.kind == "signed")):
+            continue  # the common case, admissible in every kind
+        if admissible(v, cs.kind):
             continue
         zh, en = _kind_rule(cs.kind)
         out.append(Finding("H7", "error", [key],

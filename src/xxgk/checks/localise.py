@@ -4,20 +4,23 @@ Failed equations that share cells form a cluster (one mistake usually breaks a r
 column equation at once). For each cluster we look for the smallest set of cells — one, else two —
 whose change satisfies every equation of the cluster without breaking an equation that holds now.
 A cell in several equations is pinned by their intersection; a cell in one equation only (table 4)
-leaves several candidates, which are ranked: a cell the parser could not read first, then the
-total of the failed equation (hand-added sums are the most common error in real reports), then the
-format's cell order. Candidate values
-respect H7 (counts are non-negative integers).
+leaves several candidates, which are ranked: a cell the parser could not read first, then by the
+posterior odds of `likelihood` (what such a table usually holds, how printed numbers go wrong, what
+the narrative says), then the format's cell order. Candidate values respect H7 (counts are
+non-negative integers). A single equation cannot always tell its cells apart: the ranking is a
+best guess there, and the other candidates are kept as alternatives.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from .. import editions
-from ..model import Number, Report, Suspect
+from ..model import Cell, Number, Report, Suspect
+from . import likelihood
 from ..rules import Equation
 from .labels import plain
 from .system import EPS, Effective, Values, system, values_of
@@ -47,7 +50,7 @@ def suspects(report: Report, failed: Sequence[Equation] | None = None) -> list[E
     wanted = None if failed is None else {e.id for e in failed}
     broken = [e for e in eqs if not e.holds(values) and (wanted is None or e.id in wanted)]
     holding = [e for e in eqs if e.holds(values)]
-    return localise(report.edition, values, broken, holding, unread_cells(report))
+    return localise(report.edition, values, broken, holding, unread_cells(report), report)
 
 
 def unread_cells(report: Report) -> frozenset[str]:
@@ -57,10 +60,11 @@ def unread_cells(report: Report) -> frozenset[str]:
 
 
 def localise(edition: str, values: Values, failed: Sequence[Effective],
-             holding: Sequence[Effective],
-             unread: frozenset[str] = frozenset()) -> list[Explanation]:
-    """One explanation per cluster of `failed` that has a repair; `unread` cells rank first."""
-    finder = _Finder(edition, values, holding, unread)
+             holding: Sequence[Effective], unread: frozenset[str] = frozenset(),
+             report: Report | None = None) -> list[Explanation]:
+    """One explanation per cluster of `failed` that has a repair; `unread` cells rank first.
+    With the `report`, figures its narrative quotes are evidence too."""
+    finder = _Finder(edition, values, holding, unread, report)
     out = []
     for cluster in clusters(failed):
         found = finder.explain(cluster)
@@ -103,13 +107,16 @@ def is_total(key: str) -> bool:
 
 class _Finder:
     def __init__(self, edition: str, values: Values, holding: Sequence[Effective],
-                 unread: frozenset[str]):
+                 unread: frozenset[str], report: Report | None = None):
         self.unread = unread
+        self.report = report
         self.spec = editions.get(edition)
         self.order = {k: i for i, k in enumerate(self.spec.cell_keys())}
         self.values = values
         self.holding = list(holding)
         self.holding_by_key: dict[str, list[Effective]] = {}
+        self._quotes: list[object] | None = None
+        self._government = False
         for eq in self.holding:
             for k in eq.keys:
                 self.holding_by_key.setdefault(k, []).append(eq)
@@ -133,7 +140,54 @@ class _Finder:
             s = self._suspect(key, deltas[0])
             if s is not None:
                 found.append((s,))
-        return sorted(found, key=self._rank)
+        if len(found) < 2:
+            return found
+        odds = {c[0].cell: self._log_odds(c[0], cluster) for c in found}
+        return sorted(found, key=lambda c: (c[0].cell not in self.unread, -odds[c[0].cell],
+                                            self._pos(c[0].cell)))
+
+    def _log_odds(self, s: Suspect, cluster: list[Effective]) -> float:
+        """log posterior (up to a constant) that `s` is the one misprinted cell: see `likelihood`."""
+        printed = self.values.get(s.cell)
+        odds = likelihood.log_mistake(printed, s.suggested)
+        repaired = dict(self.values)
+        repaired[s.cell] = s.suggested
+        groups = [e for e in cluster if e.rule in _T4_RULES]
+        if groups and len(groups) == len(cluster):
+            for e in groups:
+                total = e.origin.plus[0]
+                parts = {k.rsplit(".", 1)[1]: int(repaired.get(k) or 0) for k in e.origin.minus}
+                odds += likelihood.log_group(int(repaired.get(total) or 0), parts)
+        elif not is_total(s.cell):
+            odds += likelihood.log_count(s.suggested) - likelihood.log_count(printed or 0)
+        return odds + self._narrative(s)
+
+    def _narrative(self, s: Suspect) -> float:
+        """Evidence of the figures the narrative quotes: for a repair that makes one agree with
+        the tables, against one that makes one disagree."""
+        if self.report is None:
+            return 0.0
+        if self._quotes is None:
+            from .deadline import agency_kind
+            from .narrative import quotes
+
+            seen: dict[tuple[str, int], object] = {}
+            for q in quotes(self.report):
+                seen.setdefault((q.target.key, q.number), q)
+            self._quotes = list(seen.values())
+            self._government = agency_kind(self.report.agency) != "department"
+        if not self._quotes:
+            return 0.0
+        before = self.report
+        after = replace(before, cells={**before.cells, s.cell: Cell(s.suggested, str(s.suggested))})
+        weight = math.log(likelihood.NARRATIVE_ODDS)
+        odds = 0.0
+        for q in self._quotes:
+            agrees = [_agrees(q.number, q.target.accepted(r)) for r in (before, after)]  # type: ignore[attr-defined]
+            if agrees[0] != agrees[1]:
+                sure = 0.5 if self._government and q.scope == "unknown" else 1.0  # type: ignore[attr-defined]
+                odds += sure * weight * (1 if agrees[1] else -1)
+        return odds
 
     # -- two cells --------------------------------------------------------------------------
     def _pairs(self, cluster: list[Effective]) -> list[tuple[Suspect, ...]]:
@@ -182,6 +236,14 @@ class _Finder:
     def _rank(self, changes: tuple[Suspect, ...]) -> tuple:
         return (sum(s.cell not in self.unread for s in changes),
                 sum(not is_total(s.cell) for s in changes), [self._pos(s.cell) for s in changes])
+
+
+_T4_RULES = ("H4", "H5", "H6")
+
+
+def _agrees(number: int, accepted: list[Number | None]) -> bool:
+    return bool(accepted) and accepted[0] is not None and \
+        any(a is not None and abs(a - number) < EPS for a in accepted)
 
 
 def _solve2(rows: list[tuple[int, int, Number]]) -> tuple[float, float] | None:

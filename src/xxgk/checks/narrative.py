@@ -204,11 +204,20 @@ def quotes(report: Report) -> list[Quote]:
             continues = previous_broad and bool(_CONTINUES.match(sentence))
             broad = bool(_BROAD.search(sentence)) or continues
             previous_broad = broad
-            if broad or _elsewhen(sentence, report.year):
+            if broad or not _quotable(sentence) or _elsewhen(sentence, report.year):
                 continue
             scope = "own" if _is_own(sentence, report.agency) else "unknown"
             out += _sentence_quotes(section, sentence, scope)
     return out
+
+
+# Every phrasing above ends in a number and a unit; "未…" and "没有…" state a zero.
+_NUMBER_UNIT = re.compile(r"(?:\d+|[零〇一二两三四五六七八九十百]+)" + _UNIT)
+
+
+def _quotable(sentence: str) -> bool:
+    """Can the sentence quote a figure at all? (A cheap test before the phrasings.)"""
+    return "未" in sentence or "没有" in sentence or _NUMBER_UNIT.search(sentence) is not None
 
 
 def _sentences(text: str) -> list[str]:

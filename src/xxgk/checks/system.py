@@ -10,6 +10,7 @@ filling the blank total is not a fix.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,7 +51,12 @@ class Effective:
         return tuple(k for k, _ in self.coeffs)
 
     def residual(self, values: Values) -> Number:
-        s = sum(c * (values.get(k) or 0) for k, c in self.coeffs)
+        s = 0
+        get = values.get
+        for k, c in self.coeffs:
+            v = get(k)
+            if v:
+                s += c * v
         return round(s, 6) if isinstance(s, float) else s
 
     def holds(self, values: Values) -> bool:
@@ -90,6 +96,14 @@ def _effective(eq: Equation, blanks: Mapping[str, tuple[str, ...]]) -> Effective
 def system(edition: str, values: Values) -> list[Effective]:
     """The equations that constrain this report, blank row totals substituted."""
     blanks = blank_totals(edition, values)
-    return [_effective(e, blanks) for e in rules.equations(edition)
-            if e.optional is None or e.optional not in blanks]
+    return list(_system(edition, tuple(blanks)))
+
+
+@functools.lru_cache(maxsize=256)
+def _system(edition: str, blank: tuple[str, ...]) -> tuple[Effective, ...]:
+    """`system` for one set of blank row totals (most reports have none): built once."""
+    blanks = {e.optional: e.minus for e in rules.equations(edition)
+              if e.optional is not None and e.optional in blank}
+    return tuple(_effective(e, blanks) for e in rules.equations(edition)
+                 if e.optional is None or e.optional not in blanks)
 

@@ -34,9 +34,9 @@ def _find(lines: list[Line], words: tuple[str, ...], start: int, end: int) -> in
 def _regions(lines: list[Line], headings) -> dict[str, tuple[int, int]]:
     n = len(lines)
     h = {k: v.line for k, v in headings.items()}
-    a2 = h.get(2, _find(lines, ("第二十条",), 0, n))
-    a3 = h.get(3, _find(lines, ("本年新收", "勾稽关系", "申请人情况"), a2 or 0, n))
-    a4 = h.get(4, _find(lines, ("结果维持", "未经复议"), a3 or a2 or 0, n))
+    a2 = h[2] if 2 in h else _find(lines, ("第二十条",), 0, n)
+    a3 = h[3] if 3 in h else _find(lines, ("本年新收", "勾稽关系", "申请人情况"), a2 or 0, n)
+    a4 = h[4] if 4 in h else _find(lines, ("结果维持", "未经复议"), a3 or a2 or 0, n)
     a5 = h.get(5, h.get(6, n))
     ends = [x for x in (a3, a4, a5, n) if x is not None]
 
@@ -80,7 +80,7 @@ def parse_document(doc: Document) -> Report:
 
     agency = meta.as_simplified(meta.agency_from_title(title) or meta.agency_from_signature(lines)
                                 or meta.agency_from_page(lines))
-    return Report(
+    report = Report(
         edition=ed.key,
         year=year,
         agency=agency,
@@ -93,6 +93,11 @@ def parse_document(doc: Document) -> Report:
         source_form=doc.form,
         findings=findings,
     )
+    # A reader that knows how sure it was of each piece (OCR) reviews the cells read from it.
+    review = getattr(doc, "review", None)
+    if review is not None:
+        review(report)
+    return report
 
 
 def _fill(cells: dict[str, Cell], findings: list[Finding], choices: dict[str, RowChoice],

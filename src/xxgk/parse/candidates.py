@@ -9,6 +9,7 @@ not the reader, choose among them (`reconcile`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -67,11 +68,19 @@ _RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\
 def _atom(piece: Piece, col: ColumnSpec) -> Slot:
     if piece.kind == "empty":
         return Slot(None, piece.text.strip() or "", piece.source)
+    value, raw, unit, unreadable = _read_atom(piece.text, col.kind, col.default_unit)
+    return Slot(value, raw, piece.source, False, unreadable, unit)
+
+
+@functools.lru_cache(maxsize=16384)
+def _read_atom(text: str, kind: ValueKind, default_unit: str | None
+               ) -> tuple[int | float | None, str, str | None, bool]:
+    """(value, raw, unit, unreadable) of one printed cell: the same cells recur in every report."""
     try:
-        v = V.parse(piece.text, col.kind, col.default_unit)
+        v = V.parse(text, kind, default_unit)
     except V.Unreadable:
-        return Slot(None, piece.text.strip(), piece.source, unreadable=True)
-    return Slot(v.value, piece.text.strip(), piece.source, unit=v.unit)
+        return None, text.strip(), None, True
+    return v.value, text.strip(), v.unit, False
 
 
 @dataclass(frozen=True)
@@ -263,6 +272,8 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         partial = sum((x.value or 0) for x in acc[g[0]:ci])
         return partial >= 10 ** max(digits_left, 0) and partial > 0
 
+    parts_at: dict[tuple[int, int, int], list[tuple[int, Slot, float]]] = {}
+
     def gen(ti: int, off: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
         if len(out) >= MAX_CANDIDATES:
             return
@@ -299,7 +310,10 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         if run is None:
             gen(ti + 1, 0, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
             return
-        for length, slot, c in run.parts(off, cols[ci]):
+        split = parts_at.get((ti, off, ci))
+        if split is None:  # the same part of a run is reached along many paths: made once
+            split = parts_at[(ti, off, ci)] = list(run.parts(off, cols[ci]))
+        for length, slot, c in split:
             done = off + length == run.size
             gen(ti + 1 if done else ti, 0 if done else off + length, ci + 1, left, acc + [slot],
                 cost + c)

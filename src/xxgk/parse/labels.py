@@ -6,7 +6,6 @@ re-punctuated labels still match. A label is identified by the longest keyword i
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -28,7 +27,6 @@ def _best(text: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit | Non
     return _best_folded(fold(text), entries)
 
 
-@functools.lru_cache(maxsize=8192)
 def _best_folded(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit | None:
     best: Hit | None = None
     for kw, kind, key in entries:
@@ -37,8 +35,26 @@ def _best_folded(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit |
     return best
 
 
+# The label sets of an edition are built once; what a label names is remembered per set (the same
+# labels recur in every report and on every page). The memos are bounded: reports are many.
+_MEMO_LIMIT = 16384
+
+
+def _remember(memo: dict, key: object, value: object) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
 class T3Labels:
-    """Row, group and column labels of table 3."""
+    """Row, group and column labels of table 3 (one instance per edition: `T3Labels.of`)."""
+
+    @classmethod
+    def of(cls, ed: Edition) -> "T3Labels":
+        got = _T3_LABELS.get(ed.key)
+        if got is None or got.ed is not ed:
+            got = _T3_LABELS[ed.key] = cls(ed)
+        return got
 
     def __init__(self, ed: Edition):
         self.ed = ed
@@ -46,16 +62,28 @@ class T3Labels:
         self.groups = tuple((fold(k), "group", g.key) for g in ed.t3_groups for k in g.keywords)
         self.columns = tuple((fold(k), "column", c.key) for c in ed.t3_columns for k in c.keywords)
         self.items = {(r.group, r.item): r.key for r in ed.t3_rows if r.item is not None}
+        self._rows_groups = self.rows + self.groups
+        self._match: dict[tuple[str, str | None], Hit | None] = {}
+        self._column: dict[str, Hit | None] = {}
 
     def match(self, text: str, group: str | None) -> Hit | None:
         """The row or group `text` names; `group` is the group context (for bare "3.其他")."""
         f = fold(text)
         if not f:
             return None
-        hit = _best(text, self.rows + self.groups)
+        key = (f, group if group == "other" else None)  # the context matters for "other" only
+        try:
+            return self._match[key]
+        except KeyError:
+            hit = self._match_folded(f, group)
+            _remember(self._match, key, hit)
+            return hit
+
+    def _match_folded(self, f: str, group: str | None) -> Hit | None:
+        hit = _best_folded(f, self._rows_groups)
         if hit is not None:
             # A group keyword inside a longer row label ("（三）不予公开 1.属于国家秘密") loses to the row.
-            row = _best(text, self.rows)
+            row = _best_folded(f, self.rows)
             return row or hit
         m = re.fullmatch(r"(\d)其他", f)
         if m and ("other", int(m.group(1))) in self.items and group == "other":
@@ -65,28 +93,64 @@ class T3Labels:
         return None
 
     def column(self, text: str) -> Hit | None:
-        return _best(text, self.columns)
+        f = fold(text)
+        try:
+            return self._column[f]
+        except KeyError:
+            hit = _best_folded(f, self.columns)
+            _remember(self._column, f, hit)
+            return hit
 
 
 class T2Labels:
+    """Block, row and column labels of table 2 (one instance per edition: `T2Labels.of`)."""
+
+    @classmethod
+    def of(cls, ed: Edition) -> "T2Labels":
+        got = _T2_LABELS.get(ed.key)
+        if got is None or got.ed is not ed:
+            got = _T2_LABELS[ed.key] = cls(ed)
+        return got
+
     def __init__(self, ed: Edition):
         self.ed = ed
         self.blocks = tuple((fold(k), "block", b.key) for b in ed.t2 for k in b.keywords)
         self.rows = tuple((fold(k), "row", f"{b.key}.{r.key}") for b in ed.t2 for r in b.rows
                           for k in r.keywords)
+        self._own = {b.key: tuple(e for e in self.rows if e[2].startswith(b.key + "."))
+                     for b in ed.t2}
+        self._columns = {b.key: tuple((fold(k), "column", c.key) for c in b.columns
+                                      for k in c.keywords) for b in ed.t2}
+        self._block: dict[str, Hit | None] = {}
+        self._row: dict[tuple[str, str | None], Hit | None] = {}
 
     def block(self, text: str) -> Hit | None:
-        return _best(text, self.blocks)
+        f = fold(text)
+        try:
+            return self._block[f]
+        except KeyError:
+            hit = _best_folded(f, self.blocks)
+            _remember(self._block, f, hit)
+            return hit
 
     def row(self, text: str, block: str | None) -> Hit | None:
-        entries = self.rows
-        if block is not None:
-            own = tuple(e for e in self.rows if e[2].startswith(block + "."))
-            hit = _best(text, own)
-            if hit is not None:
-                return hit
-        return _best(text, entries)
+        f = fold(text)
+        key = (f, block)
+        try:
+            return self._row[key]
+        except KeyError:
+            hit = None
+            if block is not None:
+                hit = _best_folded(f, self._own.get(block) or tuple(
+                    e for e in self.rows if e[2].startswith(block + ".")))
+            if hit is None:
+                hit = _best_folded(f, self.rows)
+            _remember(self._row, key, hit)
+            return hit
 
     def columns_of(self, block_key: str) -> tuple[tuple[str, "HitKind", str], ...]:
-        b = next(b for b in self.ed.t2 if b.key == block_key)
-        return tuple((fold(k), "column", c.key) for c in b.columns for k in c.keywords)
+        return self._columns[block_key]
+
+
+_T3_LABELS: dict[str, T3Labels] = {}
+_T2_LABELS: dict[str, T2Labels] = {}

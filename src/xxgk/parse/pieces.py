@@ -34,10 +34,12 @@ TEXT_VALUE_RE = re.compile(
 )
 MARKS = re.compile(r"[—―\-–/／]+")
 _UNITS = str.maketrans("萬億減", "万亿减")  # Traditional units and 減, same length
-_NUMBERING_AFTER = re.compile(r"^\s*[.．、]\s*(?=[^\d\s])")
+_NUMBERING_AT = re.compile(r"\s*[.．、]\s*(?=[^\d\s])")  # .match(text, pos): right at pos
+_DIGITS = re.compile(r"\d+")
+_TWO_DIGITS = re.compile(r"\d{2,}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     text: str
     kind: PieceKind
@@ -90,32 +92,35 @@ def _value_spans(text: str) -> tuple[tuple[int, int], ...] | None:
     return tuple(spans)
 
 
-def _split_values(text: str, source: Source) -> list[Piece] | None:
+@functools.lru_cache(maxsize=16384)
+def _cell_class(text: str) -> tuple[PieceKind | None, object]:
+    """How a grid cell's text reads: ("empty", None), ("value", stripped text), (None, value
+    spans: several values in one cell) or ("label", None). Cells recur: remembered."""
+    if not text.strip():
+        return "empty", None
+    if _is_value(text):
+        return "value", text.strip()
     spans = _value_spans(text)
-    if spans is None:
-        return None
-    return [Piece(text[a:b], "value", source.sub(a, b)) for a, b in spans]
+    if spans is not None:
+        return None, spans
+    return "label", None
 
 
 def grid_line(row, table_index: int, blanks_reliable: bool, aligned: bool) -> Line:
     pieces: list[Piece] = []
     for j, cell in enumerate(row):
         text = cell.text
-        if not text.strip():
-            pieces.append(Piece(text, "empty", cell.source, spanned=cell.spanned, col=j))
-            continue
-        if _is_value(text):
-            pieces.append(Piece(text.strip(), "value", cell.source, spanned=cell.spanned, col=j))
-            continue
-        values = _split_values(text, cell.source)
-        if values is not None:
-            for p in values:
-                p.spanned, p.col = cell.spanned, j
-            pieces.extend(values)
+        kind, detail = _cell_class(text)
+        if kind == "value":
+            pieces.append(Piece(detail, "value", cell.source, False, cell.spanned, j))  # type: ignore[arg-type]
+        elif kind is not None:
+            pieces.append(Piece(text, kind, cell.source, False, cell.spanned, j))
         else:
-            pieces.append(Piece(text, "label", cell.source, spanned=cell.spanned, col=j))
+            source, spanned = cell.source, cell.spanned
+            pieces.extend(Piece(text[a:b], "value", source.sub(a, b), False, spanned, j)
+                          for a, b in detail)  # type: ignore[union-attr]
     return Line(pieces, grid=True, blanks_reliable=blanks_reliable, table=table_index,
-                text="\t".join(c.text for c in row if not c.spanned), aligned=aligned)
+                text="\t".join([c.text for c in row if not c.spanned]), aligned=aligned)
 
 
 def text_line(text: str, source: Source) -> Line:
@@ -128,7 +133,7 @@ def text_line(text: str, source: Source) -> Line:
     for m in TEXT_VALUE_RE.finditer(t):
         start, end = m.start(), m.end()
         # "…0000003.危及…": the digits before "." + label are the next item's numbering.
-        if _NUMBERING_AFTER.match(t[end:]) and re.fullmatch(r"\d+", t[start:end]):
+        if _NUMBERING_AT.match(t, end) and _DIGITS.fullmatch(t, start, end):
             end -= 1
             if end <= start:
                 continue
@@ -137,8 +142,8 @@ def text_line(text: str, source: Source) -> Line:
         token = text[start:end]
         # A digit run may hold several cells.
         # (A separated number's first digits may still belong to the cell before: "1" + "15,255".)
-        run = bool(re.search(r"\d{2,}", t[start:end])) or \
-            (MARKS.fullmatch(t[start:end]) is not None and end - start > 1)
+        run = _TWO_DIGITS.search(t, start, end) is not None or \
+            (end - start > 1 and MARKS.fullmatch(t, start, end) is not None)
         pieces.append(Piece(token, "value", source.sub(start, end), run=run))
         pos = end
     if t[pos:].strip():

@@ -12,6 +12,7 @@ cell no equation determines stays `missing` — never a guess.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -63,9 +64,35 @@ class Outcome:
     exhausted: bool = False  # the node budget ran out: the best found may not be optimal
 
 
+def _residual(e: Equation, vals: dict) -> int | float:
+    """`e.residual` with lost cells as 0, without building a mapping (the search's inner loop)."""
+    plus = minus = 0
+    for k in e.plus:
+        v = vals.get(k)
+        if v and v is not LOST:
+            plus += v
+    for k in e.minus:
+        v = vals.get(k)
+        if v and v is not LOST:
+            minus += v
+    s = plus - minus
+    return round(s, 6) if isinstance(s, float) else s
+
+
+def _keys(e: Equation) -> tuple[str, ...]:
+    """`e.keys`, made once per equation (equations are made once per edition)."""
+    keys = _EQ_KEYS.get(e)
+    if keys is None:
+        keys = _EQ_KEYS[e] = e.keys
+    return keys
+
+
+_EQ_KEYS: dict[Equation, tuple[str, ...]] = {}
+
+
 def _solve_one(e: Equation, vals: dict, lost: list[str]) -> tuple[str, object]:
     """Outcome of one equation given `vals`: ("wait"|"ok"|"broken"|"set", value)."""
-    r = e.residual({k: (None if vals.get(k) is LOST else vals.get(k)) for k in e.keys})
+    r = _residual(e, vals)
     if not lost:
         return ("ok", None) if abs(r) < 1e-6 else ("broken", None)
     same_side = all(k in e.plus for k in lost) or all(k in e.minus for k in lost)
@@ -88,10 +115,13 @@ def _solve_one(e: Equation, vals: dict, lost: list[str]) -> tuple[str, object]:
 
 
 def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict, inferred: dict,
-              checked: set[int], touched: Iterable[int], pending: Callable[[str], bool]) -> int:
+              checked: set[int], touched: Iterable[int], pending: Callable[[str], bool] | None,
+              row_keys: list[frozenset[str]] | None = None) -> int:
     """Solve and check equations until nothing changes; returns the number newly broken.
 
-    `pending(key)` is true for cells of rows not assigned yet: their equations wait.
+    `pending(key)` is true for cells of rows not assigned yet: their equations wait. Instead,
+    `row_keys[i]` may list the cells of equation i that belong to rows: it waits while one of
+    them has no value in `vals`.
     """
     viol = 0
     queue = list(touched)
@@ -100,12 +130,16 @@ def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict,
         if i in checked:
             continue
         e = eqs[i]
-        if any(pending(k) for k in e.keys):
+        keys = _keys(e)
+        if row_keys is not None:
+            if not vals.keys() >= row_keys[i]:
+                continue
+        elif pending is not None and any(pending(k) for k in keys):
             continue
         if e.optional is not None and vals.get(e.optional) is None:
             checked.add(i)  # a blank total: "not filled"
             continue
-        lost = [k for k in e.keys if vals.get(k) is LOST]
+        lost = [k for k in keys if vals.get(k) is LOST]
         state, value = _solve_one(e, vals, lost)
         if state == "wait":
             continue
@@ -135,6 +169,8 @@ class _Search:
         self.keys = {k for r in rows.values() for k in r.keys}
         self.eqs = [e for e in eqs if any(k in self.keys for k in e.keys)]
         self.by_cell = _index(self.eqs)
+        # The cells of each equation that rows print: it waits until their rows are assigned.
+        self.row_keys = [frozenset(k for k in e.keys if k in self.keys) for e in self.eqs]
         self.order = sorted(rows, key=lambda r: len(rows[r].candidates))
         self.solutions: list[Solution] = []
         self.best_viol = 10**9
@@ -167,8 +203,8 @@ class _Search:
                 v2[k] = LOST if s.open else s.value
                 if s.lost and s.rule:
                     inf2[k] = s.rule
-            nv = viol + propagate(self.eqs, self.by_cell, v2, inf2, chk2, touched,
-                                  lambda k: k in self.keys and k not in v2)
+            nv = viol + propagate(self.eqs, self.by_cell, v2, inf2, chk2, touched, None,
+                                  self.row_keys)
             if nv > self.best_viol:
                 continue
             chosen[rid] = cand
@@ -246,8 +282,8 @@ def _merge_sums(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> dic
             nxt: dict[tuple, list[tuple[float, tuple]]] = {}
             for state, ways in states.items():
                 for v, c in parts[r]:
-                    total = tuple(a + b for a, b in zip(state, v))
-                    if any(a > b for a, b in zip(total, target)):
+                    total = tuple(map(operator.add, state, v))
+                    if any(map(operator.gt, total, target)):
                         continue  # counts are non-negative: a partial sum never exceeds the total
                     nxt.setdefault(total, []).extend(
                         (cost + c.cost, chosen + ((r, c),)) for cost, chosen in ways)
@@ -411,13 +447,16 @@ def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
     cannot hold, else return it with the lost cells they determine filled in (so readings that
     differ only in where an all-zero row lost its cell become one), and whether every equation
     applied (a blank 总计 leaves H2 unchecked)."""
-    local, by_cell = _local(keys, eqs)
     index = {k: i for i, k in enumerate(keys)}
+    cached: list[tuple[list[Equation], dict[str, list[int]]]] = []
 
     def resolve(c: Candidate) -> tuple[Candidate, bool] | None:
+        if not cached:  # a row printed in full is never resolved: its equations found lazily
+            cached.append(_local(keys, eqs))
+        local, by_cell = cached[0]
         vals: dict = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
         inferred: dict[str, str] = {}
-        if propagate(local, by_cell, vals, inferred, set(), range(len(local)), lambda k: False):
+        if propagate(local, by_cell, vals, inferred, set(), range(len(local)), None):
             return None
         full = all(e.optional is None or vals.get(e.optional) is not None for e in local)
         if not inferred:

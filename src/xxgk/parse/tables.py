@@ -85,7 +85,7 @@ class _T3Walker:
 
     def __init__(self, ed: Edition):
         self.ed = ed
-        self.labels = T3Labels(ed)
+        self.labels = T3Labels.of(ed)
         self.ncols = len(ed.t3_columns)
         self.obs = TableObservation()
         self.group: str | None = None
@@ -301,7 +301,7 @@ def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dic
 
 # --- table 2 -------------------------------------------------------------------------------------
 def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
-    labels = T2Labels(ed)
+    labels = T2Labels.of(ed)
     obs = TableObservation()
     block: str | None = None
     current: Observed | None = None

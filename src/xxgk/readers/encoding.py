@@ -66,6 +66,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # C0 controls that do not occur in text (tab, newlines, form feed and ESC of ISO-2022 excluded).
 _CONTROL = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | frozenset(range(0x1C, 0x20))
+_CONTROL_BYTES = bytes(sorted(_CONTROL))  # for bytes.translate(None, delete): counting in C
 
 # Declared labels → the decoder used (WHATWG practice: GB2312/GBK pages are decoded as GB18030,
 # Latin-1 labels are windows-1252, a UTF-16 label readable as ASCII cannot be UTF-16).
@@ -204,7 +205,7 @@ def _refuse_binary(data: bytes, name: str) -> None:
     if b"\x00" in sample:
         raise ReadError(name, "二进制文件（含 NUL 字节），不是文本或 HTML / "
                               "binary data (contains NUL bytes), not text or HTML")
-    controls = sum(1 for b in sample if b in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls >= 3 and controls > len(sample) / 100:
         raise ReadError(name, "二进制文件（含大量控制字符），不是文本或 HTML / "
                               "binary data (many control characters), not text or HTML")

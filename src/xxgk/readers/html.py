@@ -21,14 +21,16 @@ Word's empty spacer rows dropped, so one grid row is one printed row.
 
 from __future__ import annotations
 
+import functools
 import re
+import string
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
 
 import lxml.etree
-import lxml.html
-from lxml.html import HtmlElement
+
+Element = lxml.etree._Element
 
 from ..document import Block, Document, GridCell, Paragraph, Source, Table
 from ..errors import ReadError
@@ -103,18 +105,18 @@ def read_html(data: bytes, name: str) -> Document:
     if not sniff_html(data):
         raise ReadError(name, NOT_HTML)
     try:
-        return _read(text, encoding, name)
+        return _read(text, encoding, name, _may_hide(data, encoding))
     except RecursionError as err:
         raise ReadError(name, "HTML 嵌套过深 / HTML nested too deeply") from err
     except (lxml.etree.Error, ValueError) as err:
         raise ReadError(name, f"无法解析 HTML / cannot parse HTML ({err})") from err
 
 
-def _read(text: str, encoding: str, name: str) -> Document:
+def _read(text: str, encoding: str, name: str, may_hide: bool = True) -> Document:
     root = _parse(text)
     if root is None:
         raise ReadError(name, _empty_problem(text))
-    page = _Page(root)
+    page = _Page(root, may_hide)
     flow = _Flow(page)
     flow.walk(root, root)
     meta = _meta(root)
@@ -138,17 +140,18 @@ def _is_traditional(text: str) -> bool:
     return changed >= 3 and changed >= 0.05 * cjk
 
 
-def _parse(text: str) -> HtmlElement | None:
+def _parse(text: str) -> Element | None:
     # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
     text = _XML_DECL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     text = _BAD_CHARS.sub("", text)
     if not text.strip():
         return None
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    # Plain lxml elements: lxml.html's element classes cost a Python lookup per element proxy.
+    parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
     try:
-        return lxml.html.document_fromstring(text, parser=parser)
-    except lxml.etree.ParserError:  # "Document is empty": only comments or a cut-off tag
-        return None
+        return lxml.etree.fromstring(text, parser)
+    except (lxml.etree.XMLSyntaxError, lxml.etree.ParserError):  # "Document is empty": only
+        return None  # comments or a cut-off tag
 
 
 def _empty_problem(text: str) -> str:
@@ -156,47 +159,100 @@ def _empty_problem(text: str) -> str:
     return NO_TEXT if closed else TRUNCATED
 
 
-def _tag(el: HtmlElement) -> str:
+def _tag(el: Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_line(raw: str) -> str:
     """Source text of one printed line: CJK-internal line breaks removed, spaces collapsed."""
-    return _SPACES.sub(" ", _CJK_BREAK.sub("", raw)).strip()
+    if "\n" in raw:
+        raw = _CJK_BREAK.sub("", raw)
+    if "\u200b" in raw or "\ufeff" in raw:
+        return _SPACES.sub(" ", raw).strip()
+    return " ".join(raw.split())  # the same as _SPACES for every other character, in C
+
+
+# Elements the walk must visit one by one; everything else is inline markup (<span>, <font>,
+# <o:p>…) whose text is taken in one piece. Hidden elements are added per page.
+_UPPER, _LOWER = string.ascii_uppercase, string.ascii_lowercase
+_STRUCTURAL_TAGS = tuple(_BLOCK_TAGS | _SKIP_TAGS | {"br", "table", "a", "pre"})
+# Words without which no element can be hidden (in the page's bytes, any case).
+_HIDING_WORDS = (b"display", b"visibility", b"mso-hide", b"hidden")
+_HIDDEN_ATTR = lxml.etree.XPath("//*[@hidden]")
+_STYLES = lxml.etree.XPath("//@style")
+
+
+def _hidden(root: Element) -> list[Element]:
+    """Elements hidden by the `hidden` attribute or their style."""
+    found = list(_HIDDEN_ATTR(root))
+    for style in _STYLES(root):
+        low = style.lower()
+        if ("display" in low or "visibility" in low or "mso-hide" in low) \
+                and _HIDDEN_STYLE.search(style):
+            found.append(style.getparent())
+    return found
+
+
+def _may_hide(data: bytes, encoding: str) -> bool:
+    """Can the page hide an element? (No when none of the words needed for it occurs.)"""
+    if encoding.startswith(("utf-16", "utf-32")):
+        return True  # the bytes are not ASCII-compatible
+    low = data.lower()
+    return any(w in low for w in _HIDING_WORDS)
 
 
 class _Page:
-    """The parsed tree with what the walk needs: document order, hidden parts, element paths."""
+    """The parsed tree with what the walk needs: hidden parts, which elements need a visit of
+    their own, document order and element paths.
 
-    def __init__(self, root: HtmlElement):
+    Document order is numbered as the walk enters elements (inline markup read in one piece is
+    one position): the article choice only compares text positions with the positions of block
+    elements, which this numbering orders exactly as the full document order does.
+    """
+
+    def __init__(self, root: Element, may_hide: bool = True):
         self.root = root
-        self.order: dict[HtmlElement, int] = {}
-        self.last: dict[HtmlElement, int] = {}  # order of an element's last descendant
-        self.skipped: set[HtmlElement] = set()
-        self._paths: dict[HtmlElement, str] = {}
-        self._positions: dict[HtmlElement, int] = {}
-        self._number(root)
+        self.order: dict[Element, int] = {}
+        self.last: dict[Element, int] = {}  # order of an element's last numbered descendant
+        self._counter = 0
+        self.skipped: set[Element] = set(root.iter(*_SKIP_TAGS))
+        if may_hide:
+            self.skipped.update(_hidden(root))
+        # `deep`: elements with a structural or hidden element below them; `visit`: those and the
+        # structural and hidden elements themselves. An element outside `visit` is plain inline
+        # text; a block outside `deep` is one paragraph.
+        self.deep: set[Element] = set()
+        self.visit: set[Element] = set(self.skipped)
+        self.visit.update(root.iter(*_STRUCTURAL_TAGS))
+        deep = self.deep
+        for el in self.visit:
+            node = el.getparent()
+            while node is not None and node not in deep:
+                deep.add(node)
+                node = node.getparent()
+        self.visit |= deep
+        self._paths: dict[Element, str] = {}
+        self._positions: dict[Element, int] = {}
+        self._text_flow: _Flow | None = None
 
-    def _number(self, root: HtmlElement) -> None:
-        stack: list[tuple[HtmlElement, bool]] = [(root, False)]
-        counter = 0
-        while stack:
-            el, done = stack.pop()
-            if done:
-                self.last[el] = counter - 1
-                continue
-            self.order[el] = counter
-            counter += 1
-            if _is_skipped(el):
-                self.skipped.add(el)
-            stack.append((el, True))
-            children = [c for c in el if isinstance(c.tag, str)]
-            stack.extend((c, False) for c in reversed(children))
+    def enter(self, el: Element) -> int:
+        at = self.order.get(el)
+        if at is None:
+            at = self.order[el] = self._counter
+            self._counter += 1
+        return at
 
-    def contains(self, outer: HtmlElement, inner: HtmlElement) -> bool:
+    def leave(self, el: Element) -> int:
+        at = self.last.get(el)
+        if at is None:
+            at = self.last[el] = self._counter - 1
+        return at
+
+    def contains(self, outer: Element, inner: Element) -> bool:
         return self.order[outer] <= self.order[inner] <= self.last[outer]
 
-    def path(self, el: HtmlElement) -> str:
+    def path(self, el: Element) -> str:
         """XPath-like element path, e.g. /html/body/div[2]/table[1]/tr[5]/td[3]."""
         cached = self._paths.get(el)
         if cached is not None:
@@ -212,7 +268,7 @@ class _Page:
         self._paths[el] = result
         return result
 
-    def _position(self, parent: HtmlElement, el: HtmlElement) -> int:
+    def _position(self, parent: Element, el: Element) -> int:
         """1-based index of `el` among its parent's children of the same tag (computed per parent)."""
         if el not in self._positions:
             counts: dict[object, int] = {}
@@ -221,25 +277,102 @@ class _Page:
                 self._positions[child] = counts[child.tag]
         return self._positions[el]
 
-    def source(self, el: HtmlElement, line: int | None = None) -> Source:
+    def source(self, el: Element, line: int | None = None) -> Source:
         return Source(line=line if line is not None else el.sourceline, path=self.path(el))
 
+    def child_sources(self, parent: Element) -> dict[Element, Source]:
+        """`source()` of every child element at once (a table row's cells)."""
+        base = self.path(parent)
+        counts: dict[str, int] = {}
+        out: dict[Element, Source] = {}
+        for child in parent:
+            tag = child.tag
+            counts[tag] = k = counts.get(tag, 0) + 1
+            if isinstance(tag, str):
+                path = self._paths.get(child)
+                if path is None:
+                    low = tag.lower()
+                    path = self._paths[child] = f"{base}/{low}[{k}]" \
+                        if low not in ("body", "head") else f"{base}/{low}"
+                out[child] = Source(line=child.sourceline, path=path)
+        return out
 
-def _is_skipped(el: HtmlElement) -> bool:
-    tag = _tag(el)
-    if not tag or tag in _SKIP_TAGS:
-        return True
-    if el.get("hidden") is not None:
-        return True
-    return bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    def cell_text(self, td: Element) -> str:
+        """A table cell's text: its paragraphs, one per line."""
+        if td not in self.deep:  # inline markup only
+            text = "".join(td.itertext()) if len(td) else td.text
+            return _clean_line(text) if text else ""
+        texts = self._block_texts(td)
+        if texts is None:  # anything but paragraphs of inline markup: walk it
+            flow = self._text_flow
+            if flow is None:
+                flow = self._text_flow = _Flow(self, text_only=True)
+            flow.walk(td, td)
+            texts, flow.texts = flow.texts, []
+        return "\n".join(texts)
+
+    def _block_texts(self, td: Element) -> list[str] | None:
+        """The texts of a cell made of blocks holding inline markup only (Word: <td><p><span>…),
+        None for any other cell."""
+        if td.text and td.text.strip():
+            return None
+        texts = []
+        deep, skipped = self.deep, self.skipped
+        for child in td:
+            tag = child.tag
+            if tag not in _BLOCK_TAGS or tag == "pre" or child in deep or child in skipped \
+                    or (child.tail and child.tail.strip()):
+                return None
+            text = "".join(child.itertext()) if len(child) else child.text
+            if text:
+                text = _clean_line(text)
+                if text:
+                    texts.append(text)
+        return texts
 
 
-@dataclass
-class _Piece:
+# How a piece of text sits in the tree, for its source line (found only for a paragraph's first
+# piece): the element's own text, the text after it (tail), or all text inside an inline element.
+_TEXT, _TAIL, _INSIDE = 0, 1, 2
+
+
+class _Piece(NamedTuple):
     text: str
-    line: int | None
     pos: float  # document order of the text (element order; tails sit after the subtree)
     in_link: bool
+    el: Element
+    how: int  # _TEXT, _TAIL or _INSIDE
+    k: int  # line index within a <pre> text
+
+
+def _piece_line(piece: _Piece) -> int | None:
+    """The line a piece starts on: its tag's line, plus the line breaks before its first letter."""
+    el, text = piece.el, piece.text
+    if piece.how == _TEXT:
+        line = el.sourceline
+    elif piece.how == _TAIL:
+        line = _tail_line(el)
+    else:
+        line, text = _first_text(el)
+    if line is None:
+        return None
+    return line + piece.k + text[:len(text) - len(text.lstrip())].count("\n")
+
+
+def _first_text(el: Element) -> tuple[int | None, str]:
+    """The first text with a letter inside an inline element, and the line it starts on."""
+    text = el.text
+    if text and text.strip():
+        return el.sourceline, text
+    for child in el:
+        if isinstance(child.tag, str):
+            found = _first_text(child)
+            if found[1]:
+                return found
+            tail = child.tail
+            if tail and tail.strip():
+                return _tail_line(child), tail
+    return None, ""
 
 
 @dataclass
@@ -247,106 +380,142 @@ class _Placed:
     """A block as read, with where it sits in the tree (for choosing the article)."""
 
     block: Block
-    owner: HtmlElement  # the block element the text belongs to, or the table
+    owner: Element  # the block element the text belongs to, or the table
     pos: float
     in_link: bool = False
 
 
-@dataclass
 class _Flow:
-    """Walks a subtree in reading order, turning text into paragraphs and tables into grids."""
+    """Walks a subtree in reading order, turning text into paragraphs and tables into grids.
 
-    page: _Page
-    placed: list[_Placed] = field(default_factory=list)
-    _pieces: list[_Piece] = field(default_factory=list)
-    _owner: HtmlElement | None = None
+    `text_only`: only the paragraphs' texts are wanted (a table cell's content).
+    """
 
-    def walk(self, el: HtmlElement, owner: HtmlElement, in_link: bool = False) -> None:
-        if el in self.page.skipped:
+    def __init__(self, page: _Page, text_only: bool = False):
+        self.page = page
+        self.text_only = text_only
+        self.placed: list[_Placed] = []
+        self.texts: list[str] = []
+        self._pieces: list[_Piece] = []
+        self._owner: Element | None = None
+
+    def walk(self, el: Element, owner: Element, in_link: bool = False) -> None:
+        page = self.page
+        order = page.enter(el)
+        if el in page.skipped:
+            page.leave(el)
             return
-        tag = _tag(el)
+        tag = el.tag
         if tag == "br":
             self._flush()
+            page.leave(el)
             return
         if tag == "table":
             self._flush()
             self._table(el)
+            page.leave(el)
             return
         block = tag in _BLOCK_TAGS
         if block:
             self._flush()
             owner = el
+            if el not in page.deep and tag != "pre":
+                # Inline markup only: one paragraph, its text read in one call.
+                text = "".join(el.itertext()) if len(el) else el.text
+                if text:
+                    self._pieces.append(_Piece(text, order, in_link, el, _INSIDE, 0))
+                    self._owner = owner
+                self._flush()
+                page.leave(el)
+                return
         in_link = in_link or tag == "a"
         pre = tag == "pre"
-        self._add(el.text, el.sourceline, self.page.order[el], owner, in_link, pre)
+        text = el.text
+        if text:
+            self._add(text, order, owner, in_link, pre, el, _TEXT)
+        visit = page.visit
         for child in el:
             if not isinstance(child.tag, str):
                 continue
-            self.walk(child, owner, in_link)
-            pos = self.page.last[child] + 0.5
-            self._add(child.tail, _tail_line(child), pos, owner, in_link, pre)
+            if child in visit:
+                self.walk(child, owner, in_link)
+                last = page.last[child]
+            else:  # inline markup without structure inside: its text in one piece
+                last = page.enter(child)
+                page.last.setdefault(child, last)
+                inside = "".join(child.itertext()) if len(child) else child.text
+                if inside:
+                    if not self._pieces:
+                        self._owner = owner
+                    self._pieces.append(_Piece(inside, last, in_link, child, _INSIDE, 0))
+            tail = child.tail
+            if tail:
+                self._add(tail, last + 0.5, owner, in_link, pre, child, _TAIL)
         if block:
             self._flush()
+        page.leave(el)
 
-    def _add(self, text: str | None, line: int | None, pos: float, owner: HtmlElement,
-             in_link: bool, pre: bool) -> None:
-        if not text:
+    def _add(self, text: str, pos: float, owner: Element, in_link: bool, pre: bool,
+             el: Element, how: int) -> None:
+        if pre and "\n" in text:
+            for k, part in enumerate(text.split("\n")):
+                if k:
+                    self._flush()
+                if part:
+                    self._add(part, pos, owner, in_link, False, el, how)
+                    self._pieces[-1] = self._pieces[-1]._replace(k=k)
             return
-        lines = text.split("\n") if pre else [text]
-        for k, part in enumerate(lines):
-            if k:
-                self._flush()
-            if not self._pieces:
-                self._owner = owner
-            # The text starts on the line of its tag, plus the line breaks before its first letter.
-            at = None if line is None else line + k + part[:len(part) - len(part.lstrip())].count("\n")
-            self._pieces.append(_Piece(part, at, pos, in_link))
+        if not self._pieces:
+            self._owner = owner
+        self._pieces.append(_Piece(text, pos, in_link, el, how, 0))
 
     def _flush(self) -> None:
-        if not self._pieces:
+        pieces = self._pieces
+        if not pieces:
             return
-        pieces, owner = self._pieces, self._owner
+        owner = self._owner
         self._pieces, self._owner = [], None
-        text = _clean_line("".join(p.text for p in pieces))
+        text = _clean_line(pieces[0].text if len(pieces) == 1 else "".join(p.text for p in pieces))
         if not text or owner is None:
+            return
+        if self.text_only:
+            self.texts.append(text)
             return
         first = next(p for p in pieces if p.text.strip())
         linked = all(p.in_link for p in pieces if p.text.strip())
-        para = Paragraph(text=text, source=self.page.source(owner, first.line))
+        para = Paragraph(text=text, source=self.page.source(owner, _piece_line(first)))
         self.placed.append(_Placed(para, owner, first.pos, linked))
 
-    def _table(self, table: HtmlElement) -> None:
-        caption = next((c for c in table if _tag(c) == "caption"), None)
+    def _table(self, table: Element) -> None:
+        caption = next((c for c in table if c.tag == "caption"), None)
         if caption is not None:
             self.walk(caption, caption)
         rows = _rows(table, self.page.skipped)
-        if _has_nested_table(rows):
+        if _has_nested_table(table, rows):
             self._flow_cells(rows)
             return
-        texts = {td: self._cell_text(td) for _, cells in rows for td in cells}
+        cell_text = self.page.cell_text
+        texts = {td: cell_text(td) for _, cells in rows for td in cells}
         expanded = _grid(self.page, rows, texts)
         grid = _drop_spacer_rows(expanded, rows) if expanded is not None else []
         width = len(grid[0]) if grid else 0
         if len(grid) <= 1 or width <= 1 or any(len(t) > 200 for t in texts.values()):
             self._flow_cells(rows)
             return
+        if self.text_only:
+            return
         table_block = Table(rows=[cells for _, cells in grid], source=self.page.source(table),
                             columns_aligned=True)
         self.placed.append(_Placed(table_block, table, float(self.page.order[table])))
 
-    def _flow_cells(self, rows: list[tuple[HtmlElement, list[HtmlElement]]]) -> None:
+    def _flow_cells(self, rows: list[tuple[Element, list[Element]]]) -> None:
         """A layout table: its cells are containers of ordinary text (and inner tables)."""
         for _, cells in rows:
             for td in cells:
                 self.walk(td, td)
 
-    def _cell_text(self, td: HtmlElement) -> str:
-        sub = _Flow(self.page)
-        sub.walk(td, td)
-        return "\n".join(p.block.text for p in sub.placed if isinstance(p.block, Paragraph))
 
-
-def _tail_line(el: HtmlElement) -> int | None:
+def _tail_line(el: Element) -> int | None:
     """The line a tail starts on: where the element's last descendant is."""
     last = el
     for last in el.iter():
@@ -354,9 +523,9 @@ def _tail_line(el: HtmlElement) -> int | None:
     return last.sourceline or el.sourceline
 
 
-def _rows(table: HtmlElement, skipped: set[HtmlElement]) -> list[tuple[HtmlElement, list[HtmlElement]]]:
+def _rows(table: Element, skipped: set[Element]) -> list[tuple[Element, list[Element]]]:
     """The table's own rows (not those of nested tables) with their visible cells."""
-    trs: list[HtmlElement] = []
+    trs: list[Element] = []
     for child in table:
         tag = _tag(child)
         if child in skipped:
@@ -368,36 +537,48 @@ def _rows(table: HtmlElement, skipped: set[HtmlElement]) -> list[tuple[HtmlEleme
     return [(tr, [c for c in tr if _tag(c) in ("td", "th") and c not in skipped]) for tr in trs]
 
 
-def _has_nested_table(rows: list[tuple[HtmlElement, list[HtmlElement]]]) -> bool:
+def _has_nested_table(table: Element, rows: list[tuple[Element, list[Element]]]) -> bool:
+    if next(table.iterdescendants("table"), None) is None:
+        return False
     return any(td.find(".//table") is not None for _, cells in rows for td in cells)
 
 
+_SPAN = re.compile(r"\s*[\"']?\s*(\d+)")
+
+
 def _span(value: str | None, limit: int) -> int:
-    m = re.match(r"\s*[\"']?\s*(\d+)", value or "")
+    if value is None:
+        return 1
+    m = _SPAN.match(value)
     return min(int(m.group(1)), limit) if m else 1
 
 
-def _grid(page: _Page, rows: list[tuple[HtmlElement, list[HtmlElement]]],
-          texts: dict[HtmlElement, str]) -> list[tuple[HtmlElement, list[GridCell]]] | None:
+def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
+          texts: dict[Element, str]) -> list[tuple[Element, list[GridCell]]] | None:
     """Expand rowspan/colspan into a rectangle; copies of a merged cell are `spanned`.
 
     None when the spans would make an absurd grid (more than _MAX_CELLS positions).
     """
     n = len(rows)
     taken: dict[tuple[int, int], GridCell] = {}
-    for r, (_, cells) in enumerate(rows):
+    for r, (tr, cells) in enumerate(rows):
         c = 0
+        sources = page.child_sources(tr)
         for td in cells:
             while (r, c) in taken:
                 c += 1
             rowspan = _span(td.get("rowspan"), 65534)
             rowspan = n - r if rowspan == 0 else min(rowspan, n - r)  # 0: to the end of the table
             colspan = max(1, _span(td.get("colspan"), 1000))
-            src = page.source(td)
+            src = sources[td]
+            if rowspan == 1 and colspan == 1:
+                taken[(r, c)] = GridCell(texts[td], src)
+                c += 1
+                continue
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    copy = GridCell(texts[td], src, spanned=dr > 0 or dc > 0)
-                    taken.setdefault((r + dr, c + dc), copy)
+                    if (r + dr, c + dc) not in taken:
+                        taken[(r + dr, c + dc)] = GridCell(texts[td], src, dr > 0 or dc > 0)
             c += colspan
             if len(taken) > _MAX_CELLS:
                 return None
@@ -406,14 +587,17 @@ def _grid(page: _Page, rows: list[tuple[HtmlElement, list[HtmlElement]]],
         return None
     grid = []
     for r, (tr, _) in enumerate(rows):
-        pad = page.source(tr)
-        grid.append((tr, [taken.get((r, c)) or GridCell("", pad) for c in range(width)]))
+        row = [taken.get((r, c)) for c in range(width)]
+        if None in row:  # positions no cell covers: blank, at the row's element
+            pad = page.source(tr)
+            row = [cell or GridCell("", pad) for cell in row]
+        grid.append((tr, row))
     return grid
 
 
-def _drop_spacer_rows(grid: list[tuple[HtmlElement, list[GridCell]]],
-                      rows: list[tuple[HtmlElement, list[HtmlElement]]]
-                      ) -> list[tuple[HtmlElement, list[GridCell]]]:
+def _drop_spacer_rows(grid: list[tuple[Element, list[GridCell]]],
+                      rows: list[tuple[Element, list[Element]]]
+                      ) -> list[tuple[Element, list[GridCell]]]:
     """Drop rows that print nothing: Word's `height=0` rows of borderless empty cells."""
     cells_of = dict(rows)
     kept = []
@@ -423,7 +607,7 @@ def _drop_spacer_rows(grid: list[tuple[HtmlElement, list[GridCell]]],
     return kept
 
 
-def _is_spacer(tr: HtmlElement, tds: list[HtmlElement], cells: list[GridCell]) -> bool:
+def _is_spacer(tr: Element, tds: list[Element], cells: list[GridCell]) -> bool:
     if tr.get("height", "").strip() in ("0", "0px") or _ZERO_HEIGHT.search(tr.get("style") or ""):
         return True
     if not tds or not cells:
@@ -462,7 +646,7 @@ def _select_article(page: _Page, placed: list[_Placed], article_title: str | Non
     return kept
 
 
-def _core(page: _Page, placed: list[_Placed]) -> HtmlElement:
+def _core(page: _Page, placed: list[_Placed]) -> Element:
     markers = [p.owner for p in placed if not p.in_link and _is_marker(p.block)]
     core = _lca(page, markers) if markers else _densest(page, placed)
     while _tag(core) not in _CONTAINER_TAGS and core.getparent() is not None:
@@ -485,9 +669,9 @@ def _is_marker(block: Block) -> bool:
     return any(k in folded for k in _TABLE_KEYS)
 
 
-def _densest(page: _Page, placed: list[_Placed]) -> HtmlElement:
+def _densest(page: _Page, placed: list[_Placed]) -> Element:
     """No report markers: descend from the body while one child holds most of the text."""
-    weight: dict[HtmlElement, int] = {}
+    weight: dict[Element, int] = {}
     for item in placed:
         if item.in_link or _under_chrome(item.owner, page.root, set(), forms=False):
             continue
@@ -505,8 +689,8 @@ def _densest(page: _Page, placed: list[_Placed]) -> HtmlElement:
         node = best
 
 
-def _title_owner(page: _Page, placed: list[_Placed], core: HtmlElement,
-                 article_title: str | None) -> HtmlElement | None:
+def _title_owner(page: _Page, placed: list[_Placed], core: Element,
+                 article_title: str | None) -> Element | None:
     """The report title printed closest before the core, else the first one inside it."""
     wanted = _comparable(article_title) if article_title else None
     before = None
@@ -532,12 +716,12 @@ def _is_title(text: str, wanted: str | None) -> bool:
     return bool(_TITLE.search(folded)) and bool(_YEAR.search(nfkc(text)))
 
 
-def _ancestors(el: HtmlElement) -> set[HtmlElement]:
+def _ancestors(el: Element) -> set[Element]:
     """The element and all its ancestors."""
     return {el, *el.iterancestors()}
 
 
-def _lca(page: _Page, elements: Iterable[HtmlElement | None]) -> HtmlElement:
+def _lca(page: _Page, elements: Iterable[Element | None]) -> Element:
     chains = [[*reversed(list(el.iterancestors())), el] for el in elements if el is not None]
     common = chains[0]
     for chain in chains[1:]:
@@ -548,13 +732,13 @@ def _lca(page: _Page, elements: Iterable[HtmlElement | None]) -> HtmlElement:
     return common[-1] if common else page.root
 
 
-def _under_chrome(el: HtmlElement, article: HtmlElement, allowed: set[HtmlElement],
+def _under_chrome(el: Element, article: Element, allowed: set[Element],
                   forms: bool = True) -> bool:
     """Inside page furniture below `article` that holds neither the title nor the core.
 
     `forms=False` when the article is not known yet: ASP.NET pages wrap the whole body in a form.
     """
-    node: HtmlElement | None = el
+    node: Element | None = el
     while node is not None and node is not article:
         tag = _tag(node)
         if tag in _CHROME_TAGS and node not in allowed and (forms or tag != "form"):
@@ -589,15 +773,15 @@ def _block_text(block: Block) -> str:
     return "".join(cell.text for row in block.rows for cell in row if not cell.spanned)
 
 
-def _page_title(root: HtmlElement) -> str | None:
+def _page_title(root: Element) -> str | None:
     el = root.find(".//title")
     if el is None:
         return None
-    text = _clean_line(el.text_content())
+    text = _clean_line("".join(el.itertext()))
     return text or None
 
 
-def _meta(root: HtmlElement) -> dict[str, str]:
+def _meta(root: Element) -> dict[str, str]:
     """Publication date and CMS meta tags (TRS/Hanweb: PubDate, SiteName, ArticleTitle…)."""
     found: dict[str, str] = {}
     for el in root.iter("meta"):

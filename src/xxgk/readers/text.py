@@ -109,8 +109,12 @@ def content(line: Line) -> str:
     return clean(line.raw[s:e])
 
 
+# The characters `is_space` accepts (regex \s is str.isspace), for removing them in one pass.
+_SPACE_RUN = re.compile("[\\s" + "".join(sorted(_EXTRA_SPACE)) + "]+")
+
+
 def fold_space(text: str) -> str:
-    return "".join(ch for ch in text if not is_space(ch))
+    return _SPACE_RUN.sub("", text)
 
 
 # --- scanning ---------------------------------------------------------------------------------
