@@ -40,7 +40,7 @@ BAD = {
 }
 # What each line must say (Chinese; the English follows it).
 PROBLEM = {
-    "empty": "空", "binary": "二进制", "unrelated_html": "报告", "truncated_text": "报告",
+    "empty": "空", "binary": "图片已损坏", "unrelated_html": "报告", "truncated_text": "报告",
     "truncated_json": "截断", "invalid_json": "JSON 格式错误", "unknown_keys": "t3.new_recieved",
     "missing_path": "不存在", "directory": "目录",
 }

@@ -13,6 +13,7 @@ import io
 import json
 import random
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -33,6 +34,16 @@ PAGE_H = 842.0
 
 
 MAKE = fixture_builders.load("pdf")
+
+
+@pytest.fixture
+def without_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages that need OCR as without the `xxgk[ocr]` extra (tests/test_readers_ocr.py reads them
+    with it): left out, or refused when no page has text."""
+    from xxgk.readers import ocr_engine
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    monkeypatch.setattr(ocr_engine, "_ENGINE", None)
 
 
 @functools.lru_cache(maxsize=None)
@@ -241,8 +252,8 @@ def test_copy_restricted_pdf_is_read() -> None:
     assert load("ruled_2021.pdf").tables()
 
 
-def test_unreadable_pages_are_marked_and_left_out() -> None:
-    doc = load("garbage.pdf")
+def test_unreadable_pages_are_marked_and_left_out(without_ocr: None) -> None:
+    doc = read_pdf((FIXTURES / "garbage.pdf").read_bytes(), "garbage.pdf")
     assert doc.meta["unreadable_pages"] == "2,3"
     text = doc.text()
     assert "本机关二〇二一年度政府信息公开工作情况说明如下。" in text
@@ -287,7 +298,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(("case", "make", "problem"), BAD, ids=[b[0] for b in BAD])
-def test_bad_input_is_one_clear_read_error(case: str, make, problem: str) -> None:
+def test_bad_input_is_one_clear_read_error(case: str, make, problem: str, without_ocr: None) -> None:
     data = make()
     start = time.perf_counter()
     with pytest.raises(ReadError) as info:
@@ -328,7 +339,7 @@ def test_cells_drawn_as_stroked_rectangles_inside_a_form_xobject() -> None:
     assert table.rows[2][2].source.bbox == pytest.approx((280, PAGE_H - 640, 360, PAGE_H - 620), abs=0.6)
 
 
-def test_an_image_only_page_among_text_pages_is_marked_unreadable() -> None:
+def test_an_image_only_page_among_text_pages_is_marked_unreadable(without_ocr: None) -> None:
     merged = pdfium.PdfDocument.new()
     for name in ("layout.pdf", "scan.pdf"):
         merged.import_pages(pdfium.PdfDocument(_fixture(name)))

@@ -32,6 +32,7 @@ class Cell:
     source: Source | None = None
     rule: str | None = None  # for inferred cells: the rule that determined the value
     note: str | None = None  # e.g. why a cell is missing, or that a reading is ambiguous
+    confidence: float | None = None  # OCR: how sure the recognizer was of the printed text (0–1)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"value": self.value, "raw": self.raw, "unit": self.unit,
@@ -40,6 +41,8 @@ class Cell:
                              "rule": self.rule}
         if self.note:
             d["note"] = self.note
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
         return d
 
     @classmethod
@@ -53,7 +56,7 @@ class Cell:
             raise ValueError(f"a cell value must be a number or null, not {value!r}")
         return cls(value=value, raw=d.get("raw"), unit=d.get("unit"),
                    status=d.get("status", "read"), source=Source.from_dict(d.get("source")),
-                   rule=d.get("rule"), note=d.get("note"))
+                   rule=d.get("rule"), note=d.get("note"), confidence=d.get("confidence"))
 
 
 def _fmt(v: Number) -> str:

@@ -1,4 +1,5 @@
-"""PDF → Document: born-digital reports read from their text layer (pdfium, via pypdfium2).
+"""PDF → Document: born-digital reports read from their text layer (pdfium, via pypdfium2), scanned
+pages by OCR.
 
 Each page is read by `pdf_page.extract` (glyph runs and ruling lines, in the frame of the text's
 own direction) and laid out by `pdf_layout`: ruled grids become `Table`s with merged cells
@@ -14,12 +15,15 @@ A table continued on the next page is another `Table` (with its repeated header 
 
 Pages that cannot be read as text are never passed on as text: a page of private-use or unmapped
 glyphs (a font whose ToUnicode map is broken or missing) and an image-only page (scanned) are
-left out and listed in `doc.meta["unreadable_pages"]` ("3,4"); when no page is readable the file
-is refused. Refused as well, each with one clear `ReadError`: data that is not a PDF, a truncated
-or corrupt PDF, an encrypted one (a password is needed to open it; an owner password that only
-restricts copying or printing is no obstacle), a scan without a text layer (OCR is not available
-yet) and a PDF of more than MAX_PAGES pages — no annual report is that long, so such a file is
-refused outright rather than read in part.
+read by OCR when the `xxgk[ocr]` extra is installed (`ocr`: rendered at the scan's own
+resolution, the same layout applied to the recognised text; `doc.meta["ocr_pages"]`, and the
+document is an `OcrDocument` whose cells get a confidence). Without OCR they are left out and
+listed in `doc.meta["unreadable_pages"]` ("3,4"); when no page is readable the file is refused,
+naming `pip install 'xxgk[ocr]'`. Refused as well, each with one clear `ReadError`: data that is
+not a PDF, a truncated or corrupt PDF, an encrypted one (a password is needed to open it; an
+owner password that only restricts copying or printing is no obstacle), more than
+`ocr.MAX_OCR_PAGES` pages to OCR, and a PDF of more than MAX_PAGES pages — no annual report is
+that long, so such a file is refused outright rather than read in part.
 """
 
 from __future__ import annotations
@@ -53,9 +57,11 @@ TOO_MANY_PAGES = ("PDF 页数过多（{n} 页，上限 {limit} 页），不是�
 TOO_DENSE = ("PDF 第 {page} 页文字过多（{n} 个字符），不是报告页面 / "
              "page {page} holds {n} characters: not a report page")
 TOO_MUCH_TEXT = "PDF 文字过多，不是单份年度报告 / too much text: not a single annual report"
-SCANNED = "扫描件，需要 OCR / a scanned PDF: needs OCR (pip install xxgk[ocr], not available yet)"
-GARBAGE = ("PDF 的文字无法解码（字体缺少正确的 Unicode 映射），需要 OCR / the PDF's text cannot be "
-           "decoded (fonts without a correct Unicode map): needs OCR (not available yet)")
+SCANNED = ("扫描件，需要 OCR，但未安装 OCR 组件（pip install 'xxgk[ocr]'）/ a scanned PDF: needs OCR, "
+           "which is not installed: pip install 'xxgk[ocr]'")
+GARBAGE = ("PDF 的文字无法解码（字体缺少正确的 Unicode 映射），需要 OCR，但未安装 OCR 组件（pip install "
+           "'xxgk[ocr]'）/ the PDF's text cannot be decoded (fonts without a correct Unicode map): needs "
+           "OCR, which is not installed: pip install 'xxgk[ocr]'")
 NO_TEXT = "PDF 中没有文字 / the PDF contains no text"
 
 _HEADER = re.compile(rb"(?:^|[\r\n])%PDF-\d")
@@ -72,8 +78,9 @@ _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[
 
 
 def read_pdf(data: bytes, name: str) -> Document:
-    """Read a born-digital PDF report into a `Document` (form "pdf"); see the module docstring
-    for what is refused with a `ReadError` and what is marked in `doc.meta`."""
+    """Read a PDF report into a `Document` (form "pdf", or "pdf-ocr" when every page was read by
+    OCR); see the module docstring for what is refused with a `ReadError` and what is marked in
+    `doc.meta`."""
     _check_bytes(data, name)
     pdf = _open(data, name)
     try:
@@ -84,9 +91,36 @@ def read_pdf(data: bytes, name: str) -> Document:
             raise ReadError(name, TOO_MANY_PAGES.format(n=count, limit=MAX_PAGES))
         pages = _pages(pdf, count, name)
         title = _meta_title(pdf)
+        status = {p.number: _status(p) for p in pages}
+        unreadable = [n for n, s in status.items() if s in ("scanned", "garbage")]
+        scans = None
+        if unreadable:
+            from . import ocr
+
+            if ocr.available():
+                scans = ocr.read_pdf_pages(pdf, unreadable, name)
     finally:
         pdf.close()
-    return _document(pages, name, title)
+    if scans is not None:
+        from .ocr import ocr_document
+
+        by_number = {s.content.number: s.content for s in scans}
+        merged = [by_number.get(p.number, p) for p in pages if p.number in by_number or status[p.number] == "text"]
+        doc = ocr_document(merged, scans, name, title, "pdf-ocr" if len(scans) == count else "pdf")
+        doc.meta["pages"] = str(count)
+        return doc
+    return _document(pages, status, name, title)
+
+
+def layout_document(pages: list[PageContent], name: str, title: str | None, form: str,
+                    doc: Document | None = None) -> Document:
+    """Readable pages (from the text layer or OCR) laid out into the blocks of a `Document`."""
+    layouts = [lay for p in pages for lay in _layout(p)]
+    _drop_furniture(layouts)
+    if doc is None:
+        doc = Document(name=name, form=form, title=title)
+    doc.blocks = _blocks(layouts)
+    return doc
 
 
 def _check_bytes(data: bytes, name: str) -> None:
@@ -181,15 +215,12 @@ def _layout(page: PageContent) -> list[_Layout]:
     return out
 
 
-def _document(pages: list[PageContent], name: str, title: str | None) -> Document:
-    status = {p.number: _status(p) for p in pages}
+def _document(pages: list[PageContent], status: dict[int, str], name: str, title: str | None) -> Document:
     readable = [p for p in pages if status[p.number] == "text"]
     if not readable:
         kinds = set(status.values())
         raise ReadError(name, SCANNED if "scanned" in kinds else GARBAGE if "garbage" in kinds else NO_TEXT)
-    layouts = [lay for p in readable for lay in _layout(p)]
-    _drop_furniture(layouts)
-    doc = Document(name=name, form="pdf", blocks=_blocks(layouts), title=title)
+    doc = layout_document(readable, name, title, "pdf")
     doc.meta["pages"] = str(len(pages))
     unreadable = [str(n) for n, s in status.items() if s in ("scanned", "garbage")]
     if unreadable:

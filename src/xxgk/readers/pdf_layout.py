@@ -101,6 +101,10 @@ def _line_groups(runs: list[Run]) -> list[list[Run]]:
 
 
 def _line(runs: list[Run]) -> TextLine:
+    if len(runs) == 1:  # the common case in tables: spare the general path
+        run = runs[0]
+        seg = Segment(runs, run.text, run.x0, run.top, run.x1, run.bottom)
+        return TextLine(runs, [seg], run.text, run.x0, run.top, run.x1, run.bottom, run.size)
     em = statistics.median(r.size for r in runs)
     segments: list[list[Run]] = [[runs[0]]]
     for prev, run in zip(runs, runs[1:]):
@@ -128,6 +132,9 @@ def _dedupe(runs: list[Run]) -> list[Run]:
 
 
 def _segment(runs: list[Run], em: float) -> Segment:
+    if len(runs) == 1:
+        run = runs[0]
+        return Segment(runs, run.text, run.x0, run.top, run.x1, run.bottom)
     return Segment(runs, join_runs(runs, em), runs[0].x0, min(r.top for r in runs),
                    max(r.x1 for r in runs), max(r.bottom for r in runs))
 
@@ -525,7 +532,10 @@ def _ws_rows(block: list[TextLine]) -> list[list[TextLine]]:
     rows: dict[int, list[TextLine]] = {}
     for i, ln in enumerate(block):
         rows.setdefault(owner[i] if owner[i] is not None else i, []).append(ln)
-    return [rows[k] for k in sorted(rows, key=lambda k: min(block.index(ln) for ln in rows[k]))]
+    # Each row's lines are in block order: a row sorts by its first (an identity lookup; TextLine
+    # equality would compare every field).
+    first = {id(ln): i for i, ln in enumerate(block)}
+    return [rows[k] for k in sorted(rows, key=lambda k: first[id(rows[k][0])])]
 
 
 def _same_column(a: TextLine, b: TextLine) -> bool:

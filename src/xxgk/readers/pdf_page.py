@@ -144,11 +144,10 @@ class PageContent:
 
     def display_bbox(self, frame: Frame, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box in `frame` → the display frame, rounded to 0.1 pt."""
-        if frame.rot == self.display.rot:
-            out = box
-        else:
-            out = self.display.box(*frame.unbox(*box))
-        return (round(out[0], 1), round(out[1], 1), round(out[2], 1), round(out[3], 1))
+        if frame.rot != self.display.rot:
+            box = self.display.box(*frame.unbox(*box))
+        x0, top, x1, bottom = box
+        return (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
 
 
 class PageTooDense(Exception):
