@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# Parse and check the bundled sample reports; print their tables and findings.
-# xxgk exits 1 when a report has error findings: that is a result, not a failure of `make run`.
+# The web app on http://127.0.0.1:8000 over the embedded SQLite library. First start: the
+# sample reports of examples/ are loaded and a generated admin password is printed, once.
 run: $(STAMP)
-	@$(BIN)/xxgk parse examples/*.txt --format table; status=$$?; [ $$status -le 1 ]
+	$(BIN)/xxgk serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -27,7 +27,7 @@ bench: $(STAMP)
 # Re-resolve the locked versions from pyproject.toml (needs network).
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,postgres,parquet]'
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,postgres,parquet,ocr]'
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^xxgk' > requirements.lock
 	rm -rf .lockenv
 

@@ -25,12 +25,28 @@ def load_report(path: Path) -> Report:
     """Read `path` as a report; raise `XxgkError` (one-line problem) for anything that is not one."""
     name = str(path)
     data = _read_bytes(path)
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return report_from_yaml(name, data)
     if _looks_like_json(path, data):
         return report_from_json(name, data)
     # Imported here: the parser pulls in OpenCC and the rule machinery, which JSON does not need.
     from .parse import parse_document
 
     # The bytes already read go to the readers, so the file is read once.
+    return parse_document(read_bytes(data, name))
+
+
+def report_from_bytes(name: str, data: bytes) -> Report:
+    """`load_report` for bytes already in memory (uploads, archive members); `name` names them."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(name, f"文件过大（上限 {MAX_BYTES // 2**20} MB）/ file too large "
+                              f"(limit {MAX_BYTES // 2**20} MB)")
+    if not data.strip():
+        raise ReadError(name, "文件为空 / empty file")
+    if _looks_like_json(Path(name), data):
+        return report_from_json(name, data)
+    from .parse import parse_document
+
     return parse_document(read_bytes(data, name))
 
 
@@ -81,6 +97,34 @@ def report_from_json(name: str, data: bytes) -> Report:
                                   f"early at line {e.lineno} (truncated file?)") from None
         raise ReadError(name, f"JSON 格式错误（第{e.lineno}行第{e.colno}列）/ "
                               f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    return report_from_dict(name, doc)
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def report_from_yaml(name: str, data: bytes) -> Report:
+    """A hand-written report in YAML: the fields of the JSON; `published` may be a YAML date and
+    `sections` a mapping of section key (overview … other) to its text."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ReadError(name, "YAML 不是 UTF-8 编码 / YAML is not UTF-8") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f"第{mark.line + 1}行" if mark is not None else ""
+        raise ReadError(name, f"YAML 格式错误{at} / invalid YAML"
+                              f"{f' at line {mark.line + 1}' if mark is not None else ''}") from None
+    if isinstance(doc, dict):
+        if hasattr(doc.get("published"), "isoformat"):
+            doc["published"] = doc["published"].isoformat()
+        if isinstance(doc.get("sections"), dict) and str(doc.get("edition")) in editions.EDITION_KEYS:
+            texts = doc["sections"]
+            doc["sections"] = [{"key": s.key, "number": s.number, "heading": s.heading,
+                                "text": str(texts.get(s.key) or "").strip()}
+                               for s in editions.get(str(doc["edition"])).sections]
     return report_from_dict(name, doc)
 
 

@@ -11,7 +11,7 @@ import importlib
 import typer
 
 # Each module exposes `register(app: typer.Typer) -> None`.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("web", "library", "author")
 
 
 def register_all(app: typer.Typer) -> None:

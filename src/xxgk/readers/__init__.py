@@ -1,9 +1,10 @@
 """Readers: a file or bytes → `Document`.
 
 `read_path` and `read_bytes` are the entry points, dispatching on content, whatever the file name:
-.doc/.wps, RTF and ODT are converted to DOCX with LibreOffice (`convert`), a zip or OLE container
-goes to `docx.read_docx` (which explains encrypted files),
-`%PDF-` to `pdf.read_pdf`, HTML markup to `html.read_html`; anything else is decoded
+.doc/.wps, RTF and ODT are converted to DOCX with LibreOffice (`convert`), an XLSX workbook goes to
+`xlsx.read_xlsx`, another zip or OLE container to `docx.read_docx` (which explains encrypted files),
+PNG/JPEG/TIFF images to `image.read_image` (OCR), `%PDF-` to `pdf.read_pdf` (scanned pages by
+OCR), HTML markup to `html.read_html`; anything else is decoded
 (`encoding.decode`) and read by `text.read_text`, which recognises DOCX-extracted, PDF-extracted,
 Markdown and web-copied text.
 Every problem with the input is a `ReadError`: one line naming the file, never a traceback.
@@ -72,12 +73,18 @@ def read_bytes(data: bytes, name: str) -> Document:
 
     kind = office_kind(data)
     if kind is not None:
-        from .convert import to_docx
-        from .docx import read_docx
+        from .convert import read_converted
 
-        doc = read_docx(to_docx(data, name, kind), name)
-        doc.form = kind
-        return doc
+        return read_converted(data, name, kind)  # through LibreOffice: .doc/.wps/.rtf/.odt, .xls/.et
+    if data.startswith(b"PK\x03\x04"):
+        from .xlsx import is_workbook, read_xlsx
+
+        if is_workbook(data):
+            return read_xlsx(data, name)
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        from .image import read_image  # PNG, JPEG, TIFF: read by OCR
+
+        return read_image(data, name)
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         from .docx import read_docx
 
