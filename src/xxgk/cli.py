@@ -98,17 +98,7 @@ def _findings(report: Report, previous: Report | None) -> list[Finding]:
     # Imported here so `xxgk schema` does not load the rule catalogue.
     from . import checks
 
-    found = checks.run(report, previous)
-    # A report loaded from xxgk-report JSON brings its stored findings along, which the checks may
-    # produce again: keep each finding once.
-    seen: set[str] = set()
-    unique = []
-    for f in found:
-        key = json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+    return checks.run(report, previous)
 
 
 def _analyse(path: Path, previous: Report | None) -> Outcome:

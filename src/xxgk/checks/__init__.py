@@ -1,11 +1,13 @@
 """Checks: the rule catalogue (H1–H7, P1–P6, F1–F6) applied to a `Report`.
 
 `run(report, previous)` returns the report's own parse-time findings and the catalogue's findings
-together, errors first, then warnings, then infos, each by rule id. When equations fail, the
+together (each once), errors first, then warnings, then infos, each by rule id. When equations fail, the
 finding names the suspect cell and the value the rules give (`xxgk.checks.localise`).
 """
 
 from __future__ import annotations
+
+import json
 
 from ..model import Finding, Report
 from .catalogue import RULES, Rule, rule
@@ -23,7 +25,19 @@ def run(report: Report, previous: Report | None = None) -> list[Finding]:
         if r.applies(ctx):
             found += r.check(ctx)
     # Stable: within one rule, findings keep the catalogue's order (columns, rows, cells).
-    return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule))
+    return sorted(_each_once(found), key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule))
+
+
+def _each_once(found: list[Finding]) -> list[Finding]:
+    # A report loaded from xxgk-report JSON brings its stored findings, which the checks make again.
+    seen: set[str] = set()
+    out = []
+    for f in found:
+        key = json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 __all__ = ["RULES", "Rule", "rule", "run", "suspects", "Explanation", "Context", "SEVERITY_ORDER"]

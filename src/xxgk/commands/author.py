@@ -180,7 +180,6 @@ def import_xlsx_command(
     """把填好的 XLSX 工作簿读成 xxgk-report/1 JSON。Read a filled XLSX workbook into a report."""
     from .. import checks
     from ..readers.xlsx import is_workbook
-    from ..render.gate import dedupe_findings
 
     try:
         head = file.read_bytes() if file.is_file() else b""
@@ -192,7 +191,7 @@ def import_xlsx_command(
     report = _load(file)
     if report is None:
         raise typer.Exit(BAD_INPUT)
-    findings = dedupe_findings(checks.run(report))
+    findings = checks.run(report)
     text = json.dumps(report.to_dict(findings), ensure_ascii=False, indent=1) + "\n"
     if not _write(text.encode("utf-8"), output, "json"):
         raise typer.Exit(BAD_INPUT)

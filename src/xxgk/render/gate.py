@@ -16,7 +16,6 @@ overwrite. Each computed cell is listed with the rule that gave it.
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
 
 from .. import rules
@@ -104,17 +103,6 @@ def _solve(report: Report, eq: Equation, target: str) -> Number | None:
     return None if value < 0 else value
 
 
-def dedupe_findings(findings: list[Finding]) -> list[Finding]:
-    """A report loaded from xxgk JSON brings its stored findings, which the checks make again."""
-    seen: set[str] = set()
-    out = []
-    for f in findings:
-        key = json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
 
 def prepare(report: Report, *, force: bool = False, fill: bool = False,
             previous: Report | None = None) -> GateResult:
@@ -125,8 +113,8 @@ def prepare(report: Report, *, force: bool = False, fill: bool = False,
     computed: list[Computed] = []
     if fill:
         report, computed = fill_totals(report)
-    findings = dedupe_findings(checks.run(report, previous))
+    findings = checks.run(report, previous)
     return GateResult(report, findings, computed, forced=force)
 
 
-__all__ = ["Computed", "GateResult", "TOTAL_RULES", "dedupe_findings", "fill_totals", "prepare"]
+__all__ = ["Computed", "GateResult", "TOTAL_RULES", "fill_totals", "prepare"]
