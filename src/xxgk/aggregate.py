@@ -197,15 +197,22 @@ def aggregate_library(lib: "Library", region: str, year: int) -> Aggregate:
     path = normalise_region(region)
     if path is None:
         raise ValueError("需要地区路径 / a region path is needed")
+    from sqlalchemy import select
+
+    from .store.models import Version
+    from .store.writer import load
+
     rows = lib.reports(Filters(region=path, years=(year,)), order="agency")
+    with lib.read() as s:  # every member's document in one query, read without provenance
+        docs = dict(s.execute(select(Version.id, Version.document)
+                              .where(Version.id.in_([r.version_id for r in rows]))).all())
     members = []
     gov_index = None
     last = path.rsplit("/", 1)[-1]
     for row in rows:
-        detail = lib.report(row.id)
         m = Member(row.id, row.agency, row.kind, row.region, row.edition, row.source)
         if row.kind == "government" and row.region == path and (
                 gov_index is None or row.agency.startswith(last)):
             gov_index = len(members)
-        members.append((m, detail.report))
+        members.append((m, load(docs[row.version_id], light=True)))
     return aggregate_reports(path, year, members, gov_index)
