@@ -3,9 +3,10 @@
 
 For each layout, N reports (editions alternating, fixed seed) are rendered in memory and each is
 timed through `readers.read_bytes` → `parse.parse_document` → `checks.run`, the work of
-`xxgk check FILE` without the file system and the output. For the HTML layouts the same bytes
-are also timed through a bare `lxml.html.fromstring`: the floor no HTML reader can go below, and
-the ratio says how much the reading, parsing and checking add to it.
+`xxgk check FILE` without the file system and the output; each stage is timed too (the medians
+say where the time goes). For the HTML layouts the same bytes are also timed through a bare
+`lxml.html.fromstring`: the floor no HTML reader can go below, and the ratio says how much the
+reading, parsing and checking add to it.
 
 Prints machine information and a Markdown table for docs/performance.md.
 
@@ -51,6 +52,8 @@ clock = time.process_time
 class Timings:
     layout: str
     seconds: list[float] = field(default_factory=list)  # parse + check, one per report
+    stages: dict[str, list[float]] = field(  # the same, per stage (reports that finished)
+        default_factory=lambda: {"read": [], "parse": [], "check": []})
     floor: list[float] = field(default_factory=list)  # lxml.html.fromstring, HTML layouts only
     bytes: int = 0
     timeouts: int = 0
@@ -74,17 +77,29 @@ def corpus(layout: str, n: int, seed: int, start: int = 0):
         yield f"{layout}-{i:04d}{synth.SUFFIXES[layout]}", synth.as_bytes(out)
 
 
-def parse_and_check(data: bytes, name: str) -> int:
-    report = parse_document(read_bytes(data, name))
-    return len(checks.run(report))
+def parse_and_check(data: bytes, name: str, marks: list[float] | None = None) -> int:
+    """Read, parse and check; `marks` receives the clock after each stage."""
+    doc = read_bytes(data, name)
+    if marks is not None:
+        marks.append(clock())
+    report = parse_document(doc)
+    if marks is not None:
+        marks.append(clock())
+    found = len(checks.run(report))
+    if marks is not None:
+        marks.append(clock())
+    return found
 
 
 def time_one(t: Timings, name: str, data: bytes, timeout: float) -> None:
     if timeout > 0:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     t0 = clock()
+    marks: list[float] = []
     try:
-        parse_and_check(data, name)
+        parse_and_check(data, name, marks)
+        for stage, before, after in zip(("read", "parse", "check"), [t0] + marks, marks):
+            t.stages[stage].append(after - before)
     except _Timeout:
         t.timeouts += 1
     except Exception as e:  # counted and shown; the timing of a failed parse still counts
@@ -160,8 +175,9 @@ def row(label: str, t: Timings, timeout: float) -> str:
         floor = ms(statistics.median(t.floor))
         ratio = f"{statistics.median(x / f for x, f in zip(xs, t.floor)):.0f}×"
     kb = t.bytes / len(xs) / 1024
+    stages = " | ".join(ms(statistics.median(v)) if v else "" for v in t.stages.values())
     return (f"| {label} | {len(xs)} | {kb:.0f} KB | {ms(statistics.median(xs))} | {p} | "
-            f"{ms(max(xs))} | {t.timeouts} | {len(t.errors)} | {floor} | {ratio} |")
+            f"{ms(max(xs))} | {t.timeouts} | {len(t.errors)} | {stages} | {floor} | {ratio} |")
 
 
 def merged(label: str, parts: list[Timings]) -> Timings:
@@ -172,6 +188,8 @@ def merged(label: str, parts: list[Timings]) -> Timings:
         t.bytes += p.bytes
         t.timeouts += p.timeouts
         t.errors += p.errors
+        for stage, values in p.stages.items():
+            t.stages[stage] += values
     return t
 
 
@@ -211,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
           f"seed {args.seed}; timed: `read_bytes` → `parse_document` → `checks.run`, in memory; "
           f"clock: {'CPU time of the process' if args.clock == 'cpu' else 'wall clock'}\n")
     print("| layout | reports | mean size | median | p95 | max | timeouts | errors | "
+          "read (median) | parse (median) | check (median) | "
           "lxml.html.fromstring (median) | ratio (median) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in results:
         print(row(t.layout, t, args.timeout))
     text = [t for t in results if t.layout in synth.TEXT_LAYOUTS]
@@ -221,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         print(row("**text layouts**", merged("text", text), args.timeout))
     if len(html) > 1:
         print(row("**HTML layouts**", merged("html", html), args.timeout))
-    print("\nratio: per report, parse + check time over the time of `lxml.html.fromstring` on the "
+    print("\nread, parse, check: `read_bytes`, `parse_document` and `checks.run` on their own; "
+          "their medians need not add up to the median of the whole.")
+    print("ratio: per report, parse + check time over the time of `lxml.html.fromstring` on the "
           "same bytes (the floor for any HTML reader); the median of those ratios.")
     if args.timeout > 0:
         print(f"A timed-out report counts at {args.timeout:g} s; when more than 5% of a row time "

@@ -187,3 +187,25 @@ def test_no_false_alarms_on_generated_reports() -> None:
             assert [f for f in found if f.severity == "error"] == []
             assert [f for f in found if f.rule in ("P4", "F1", "F5")] == []
     assert read >= 120  # every generated report quotes at least one figure
+
+
+def test_each_target_needs_text_its_pattern_always_holds() -> None:
+    """Sentences without a target's required text are skipped before its patterns are tried:
+    every match of the pattern must hold that text."""
+    import random
+
+    from xxgk import synth as generator
+    from xxgk.checks.narrative import _NEEDS, TARGETS, _sentences
+
+    assert set(_NEEDS) == {t.key for t in TARGETS}
+    matches = 0
+    for seed_ in range(40):
+        for edition in ("2019", "2021"):
+            r = generator.random_report(random.Random(seed_), edition)
+            for section in r.sections:
+                for sentence in _sentences(section.text):
+                    for t in TARGETS:
+                        for m in t.pattern.finditer(sentence):
+                            matches += 1
+                            assert _NEEDS[t.key] in m.group(0), (t.key, m.group(0))
+    assert matches >= 80

@@ -9,7 +9,7 @@ import pathlib
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from xxgk import editions, rules, synth
@@ -276,3 +276,50 @@ def test_year_and_agency_without_a_title() -> None:
     parsed = parse_document(read_bytes((body + text).encode("utf-8"), "page.txt"))
     assert parsed.year == 2022
     assert parsed.agency in ("青山区民政局", report.agency)  # the page's issuer, or a signature
+
+
+# --- the search over run-together digits ----------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.one_of(st.integers(0, 9), st.integers(10, 999), st.integers(1000, 99999)),
+                      min_size=6, max_size=6),
+       wrong=st.integers(-2, 2), spaces=st.lists(st.booleans(), min_size=6, max_size=6))
+def test_strict_search_finds_exactly_the_splits_whose_total_adds_up(parts, wrong, spaces) -> None:
+    """The strict search prunes by bounds on what the digits left can still print; on rows of
+    digits it must find exactly the readings of the full search whose total is the sum of its
+    parts, in the same order (the order decides among equally cheap readings)."""
+    from xxgk.parse import candidates as C
+    from xxgk.parse.pieces import text_line
+    from xxgk.parse.tables import _t3_columns
+
+    total = max(0, sum(parts) + wrong)
+    printed = "".join(str(p) + (" " if gap else "") for p, gap in zip(parts, spaces)) + str(total)
+    line = text_line("（一）予以公开" + printed, Source(1))
+    tokens = [p for p in line.pieces if p.kind == "value"]
+    cols = _t3_columns(editions.get("2021"))
+    strict = C._generate(tokens, cols, "blank", 0, strict=True)
+    full = C._generate(tokens, cols, "blank", 0, strict=False)
+    assume(len(full) < C.MAX_CANDIDATES)  # the full search stopped early: nothing to compare
+    adds_up = [c for c in full if c.slots[-1].value == sum((s.value or 0) for s in c.slots[:-1])]
+    assert [(c.cost, [s.raw for s in c.slots]) for c in strict] == \
+           [(c.cost, [s.raw for s in c.slots]) for c in adds_up]
+    if wrong == 0:
+        assert [s.value for s in adds_up[0].slots] == parts + [total] or len(adds_up) > 1
+
+
+def test_remembered_readings_take_each_reports_own_sources() -> None:
+    """Readings of run-together rows are remembered by their printed form; a row printed again
+    elsewhere still gets its own lines and spans."""
+    text = (FIXTURES / "web_2021_runtogether.txt").read_text(encoding="utf-8")
+    first = parse_document(read_bytes(text.encode("utf-8"), "a.txt"))
+    shifted = parse_document(read_bytes(("\n\n\n  " + text).encode("utf-8"), "b.txt"))
+    moved = 0
+    for key, cell in first.cells.items():
+        other = shifted.cells[key]
+        assert (other.value, other.raw, other.status) == (cell.value, cell.raw, cell.status)
+        if cell.source is not None and cell.source.line is not None:
+            assert other.source.line == cell.source.line + 3
+            # The first line of the text moved right by two spaces; the others did not.
+            shift = 2 if cell.source.line == 1 else 0
+            assert other.source.span == (cell.source.span[0] + shift, cell.source.span[1] + shift)
+            moved += 1
+    assert moved > 100

@@ -467,3 +467,31 @@ def test_absurd_spans_do_not_explode() -> None:
     rows = "".join("<tr>" + '<td colspan="1000" rowspan="1000">x</td>' * 20 + "</tr>" for _ in range(20))
     doc = read_html(html(f"<p>一、总体情况</p><table>{rows}</table>"), "t.html")
     assert not doc.tables() and "x" in texts(doc)
+
+
+def test_table_keys_are_their_own_folded_form() -> None:
+    """The article choice looks for a table's keys in its printed text before folding it: a key
+    printed as it is must then show in the folded text too."""
+    from xxgk.readers.html import _TABLE_KEYS
+    from xxgk.textnorm import fold
+
+    assert all(fold(k) == k for k in _TABLE_KEYS)
+
+
+@pytest.mark.parametrize("name", ["word_2019.html", "traditional.html"])
+def test_utf8_bytes_and_decoded_text_read_alike(name: str) -> None:
+    """UTF-8 pages are parsed from their bytes; with a BOM (or characters to clean) from the
+    decoded text. Both give the same blocks and sources."""
+    import codecs
+
+    data = (FIXTURES / name).read_bytes()
+    plain = read_html(data, name)
+    with_bom = read_html(codecs.BOM_UTF8 + data, name)
+    with_control = read_html(data.replace(b"</title>", b"\x01</title>", 1), name)
+
+    def shape(doc: Document) -> list:
+        return [(b.text, b.source) if isinstance(b, Paragraph)
+                else [[(c.text, c.source, c.spanned) for c in row] for row in b.rows]
+                for b in doc.blocks]
+
+    assert shape(plain) == shape(with_bom) == shape(with_control)

@@ -26,6 +26,19 @@ class Source:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
 
+    def __init__(self, line: int | None = None, span: tuple[int, int] | None = None,
+                 path: str | None = None, page: int | None = None,
+                 bbox: tuple[float, float, float, float] | None = None) -> None:
+        # Every cell and piece of every report gets a Source: the fields are written straight
+        # into the instance dict (the generated frozen __init__ costs one object.__setattr__ call
+        # per field, twice the time). Still frozen: assignment after construction raises.
+        d = self.__dict__
+        d["line"] = line
+        d["span"] = span
+        d["path"] = path
+        d["page"] = page
+        d["bbox"] = bbox
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.line is not None:
@@ -134,5 +147,5 @@ class Document:
                 out.append(b.text)
             else:
                 for row in b.rows:
-                    out.append("\t".join(c.text for c in row if not c.spanned))
+                    out.append("\t".join([c.text for c in row if not c.spanned]))
         return "\n".join(out)

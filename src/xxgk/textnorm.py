@@ -57,6 +57,14 @@ def looks_traditional(text: str) -> bool:
 
 def to_simplified(text: str) -> str:
     """Phrase-level Traditional → Simplified conversion (OpenCC); Simplified text passes through."""
+    if len(text) > 200:
+        return _t2s().convert(text)
+    return _to_simplified_short(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_simplified_short(text: str) -> str:
+    """Names (agencies, titles) recur, and OpenCC's pure-Python conversion costs milliseconds."""
     return _t2s().convert(text)
 
 
@@ -83,5 +91,15 @@ def _nfkc_short(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The comparable form of a label: see the module docstring."""
-    t = nfkc(text).translate(_t2s_chars()).translate(_VARIANTS)
-    return _DROP.sub("", t)
+    return _DROP.sub("", nfkc(text).translate(_fold_chars()))
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_chars() -> dict[int, str]:
+    """Traditional → Simplified per character, then the variants (`_VARIANTS`): both tables as
+    one, so folding translates the text once."""
+    t2s = _t2s_chars()
+    table = {c: (v if isinstance(v, str) else chr(v)) for c, v in _VARIANTS.items()}
+    for c, to in t2s.items():
+        table[c] = to.translate(_VARIANTS)
+    return table

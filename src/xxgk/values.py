@@ -37,16 +37,21 @@ class Value:
     unit: str | None
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+_DASHES = re.compile(r"[—―\-－/–]+")
+
+
 def clean(text: str) -> str:
     """NFKC, spaces removed, thousands separators removed, Traditional units folded."""
     t = _SPACES.sub("", nfkc(text)).translate(_TRADITIONAL)
-    t = re.sub(r"(?<=\d),(?=\d{3}(?:\D|$))", "", t)
+    if "," in t:
+        t = _THOUSANDS.sub("", t)
     return t.replace("（", "(").replace("）", ")")
 
 
 def is_null_mark(text: str) -> bool:
     t = clean(text)
-    return t in NULL_MARKS or bool(re.fullmatch(r"[—―\-－/–]+", t))
+    return t in NULL_MARKS or _DASHES.fullmatch(t) is not None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -30,6 +30,11 @@ def run(report: Report, previous: Report | None = None) -> list[Finding]:
 
 def _each_once(found: list[Finding]) -> list[Finding]:
     # A report loaded from xxgk-report JSON brings its stored findings, which the checks make again.
+    # Findings alike in JSON are alike in rule, severity, cells and message: when no two are,
+    # there is nothing to drop (the common case, spared a JSON dump per finding).
+    heads = {(f.rule, f.severity, tuple(f.cells), f.message) for f in found}
+    if len(heads) == len(found):
+        return list(found)
     seen: set[str] = set()
     out = []
     for f in found:

@@ -235,9 +235,20 @@ def _is_own(sentence: str, agency: str | None) -> bool:
     return bool(_OWN.search(sentence)) or (bool(agency) and fold(agency or "") in fold(sentence))
 
 
+# Text every match of a target's pattern holds: a sentence without it cannot quote that figure
+# (tested before the patterns, which are many per sentence).
+_NEEDS = {"new_received": "申请", "granted": "予以公开", "partially_granted": "部分",
+          "withheld": "不予", "unable": "无法提供", "rejected": "不予处理", "carried_over": "结转",
+          "carried_forward": "结转", "review": "行政复议", "litigation": "行政诉讼",
+          "normative_docs": "规范性文件"}
+
+
 def _sentence_quotes(section: Section, sentence: str, scope: str) -> list[Quote]:
     out = []
     for t in TARGETS:
+        needs = _NEEDS.get(t.key)
+        if needs is not None and needs not in sentence:
+            continue
         if t.forbid is not None and t.forbid.search(sentence):
             continue
         if (t.context is not None and section.key != t.context_section

@@ -50,7 +50,7 @@ def _regions(lines: list[Line], headings) -> dict[str, tuple[int, int]]:
 
 def parse_document(doc: Document) -> Report:
     lines = lines_of(doc)
-    if not any(ln.text.strip() or ln.grid for ln in lines):
+    if not any(ln.grid or ln.text.strip() for ln in lines):
         raise NotAReport(doc.name, "文件中没有文字 / the document has no text")
     title, _ = meta.find_title(lines)
     if title is None:
@@ -110,8 +110,8 @@ def _fill(cells: dict[str, Cell], findings: list[Finding], choices: dict[str, Ro
         if cand is None:
             continue
         for key, slot in zip(choice.keys, cand.slots):
-            value = best.values.get(key)
             if slot.lost:
+                value = best.values.get(key)
                 if value is MISSING or value is None or key not in best.inferred_by:
                     cells[key] = Cell(None, None, None, "missing",
                                       note="提取时丢失，勾稽关系不能唯一确定 / lost; the rules do not determine it")

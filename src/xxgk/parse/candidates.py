@@ -37,6 +37,20 @@ class Slot:
     unit: str | None = None
     rule: str | None = None  # a lost cell its row's own equation already determined
 
+    def __init__(self, value: int | float | None, raw: str | None, source: Source | None,
+                 lost: bool = False, unreadable: bool = False, unit: str | None = None,
+                 rule: str | None = None) -> None:
+        # One per cell of every reading: fields written straight into the instance dict (the
+        # generated frozen __init__ is twice as slow). Still frozen after construction.
+        d = self.__dict__
+        d["value"] = value
+        d["raw"] = raw
+        d["source"] = source
+        d["lost"] = lost
+        d["unreadable"] = unreadable
+        d["unit"] = unit
+        d["rule"] = rule
+
     @property
     def open(self) -> bool:
         """Still a variable: lost and not yet determined."""
@@ -60,6 +74,13 @@ class Candidate:
     # the row id and reading of each.
     parts: tuple[tuple[str, "Candidate"], ...] = ()
 
+    def __init__(self, slots: tuple[Slot, ...], cost: float,
+                 parts: tuple[tuple[str, "Candidate"], ...] = ()) -> None:
+        d = self.__dict__  # as Slot: many per row, frozen after construction
+        d["slots"] = slots
+        d["cost"] = cost
+        d["parts"] = parts
+
 
 _RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
                   r"(?P<unit>\s*(?:亿元|万元|千元|元|件|个|项|条))?$")
@@ -70,6 +91,45 @@ def _atom(piece: Piece, col: ColumnSpec) -> Slot:
         return Slot(None, piece.text.strip() or "", piece.source)
     value, raw, unit, unreadable = _read_atom(piece.text, col.kind, col.default_unit)
     return Slot(value, raw, piece.source, False, unreadable, unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_info(text: str) -> tuple[tuple[str, str, str, int, str, int] | None, int, int]:
+    """What the search needs of a token's text, remembered (tokens recur): its `_Run` fields
+    (sign, digits, tail, lead, marks, first_group; None when it is neither a digit run nor a
+    run of marks), the digits it prints before any decimal point, and how many cells it can fill
+    as a run."""
+    text = V.nfkc(text)
+    digits = len(_NON_DIGITS.sub("", text.split(".")[0]))
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    marks = MARKS.fullmatch(stripped) is not None
+    capacity = len(stripped) if marks else len(_NON_DIGITS.sub("", stripped.split(".")[0]))
+    if marks:
+        return ("", "", "", lead, stripped, 0), digits, capacity
+    m = _RUN.match(stripped)
+    if m is None:
+        return None, digits, capacity
+    whole = m.group("int")
+    first = len(whole.split(",")[0]) if "," in whole else 0
+    return ((m.group("sign") or "", whole.replace(",", ""),
+             (m.group("frac") or "") + (m.group("unit") or ""), lead, "", first), digits, capacity)
+
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+def _atoms(tokens: list[Piece], cols: list[ColumnSpec]) -> tuple[Slot, ...]:
+    """`_atom` of each token in its column (the reading of a row printed cell by cell)."""
+    read = _read_atom
+    slots = []
+    for piece, col in zip(tokens, cols):
+        if piece.kind == "empty":
+            slots.append(Slot(None, piece.text.strip() or "", piece.source))
+        else:
+            value, raw, unit, unreadable = read(piece.text, col.kind, col.default_unit)
+            slots.append(Slot(value, raw, piece.source, False, unreadable, unit))
+    return tuple(slots)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -100,18 +160,8 @@ class _Run:
 
     @classmethod
     def of(cls, piece: Piece) -> "_Run | None":
-        text = V.nfkc(piece.text)
-        stripped = text.strip()
-        lead = len(text) - len(text.lstrip())
-        if MARKS.fullmatch(stripped):
-            return cls(piece, marks=stripped, lead=lead)
-        m = _RUN.match(stripped)
-        if m is None:
-            return None
-        whole = m.group("int")
-        first = len(whole.split(",")[0]) if "," in whole else 0
-        return cls(piece, m.group("sign") or "", whole.replace(",", ""),
-                   (m.group("frac") or "") + (m.group("unit") or ""), lead, first_group=first)
+        fields = _token_info(piece.text)[0]
+        return None if fields is None else cls(piece, *fields)
 
     def _pos(self, i: int) -> int:
         """Offset in the printed digits (separators included) of the i-th digit."""
@@ -166,16 +216,67 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     """
     n = len(cols)
     atoms_only = not any(t.run for t in tokens)
-    signed = any(c.kind == "signed" for c in cols)
-    if atoms_only and len(tokens) == n and not (signed and gaps == "blank"):
-        return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)), 0.0)]
+    if atoms_only and len(tokens) == n and not (gaps == "blank" and any(c.kind == "signed" for c in cols)):
+        return [Candidate(_atoms(tokens, cols), 0.0)]
     if atoms_only and len(tokens) > n and gaps != "blank":
         # Stray trailing tokens (e.g. empty fields after the row in PDF text): drop empties first.
         kept = [t for t in tokens if t.kind != "empty"]
         tokens = kept[:n]
         if len(tokens) == n:
-            return [Candidate(tuple(_atom(t, c) for t, c in zip(tokens, cols)),
-                              1.0 if len(kept) == n else 5.0)]
+            return [Candidate(_atoms(tokens, cols), 1.0 if len(kept) == n else 5.0)]
+    memo_key = getattr(resolve, "memo_key", None) if resolve is not None else ()
+    if memo_key is None:  # a resolver that cannot say what it depends on: nothing remembered
+        return _search(tokens, cols, gaps, resolve, cap)
+    # Rows recur (the same "0 0 — 0" in every report): their readings are searched once per
+    # printed form and remembered with each slot's source as a position in the tokens.
+    # (Keys of plain values only: the garbage collector stops tracking them.)
+    key = (tuple([(t.text, t.kind, t.run) for t in tokens]), _columns_key(cols), gaps, memo_key, cap)
+    found = _READINGS.get(key)
+    if found is None:
+        probes = [Piece(t.text, t.kind, _At(i), t.run) for i, t in enumerate(tokens)]  # type: ignore[arg-type]
+        found = tuple((tuple((x.value, x.raw, x.source.at if x.source is not None else None,
+                              x.lost, x.unreadable, x.unit, x.rule) for x in c.slots), c.cost)
+                      for c in _search(probes, cols, gaps, resolve, cap))
+        if len(_READINGS) >= _READINGS_LIMIT:
+            _READINGS.clear()
+        _READINGS[key] = found
+    sources = [t.source for t in tokens]
+    return [Candidate(tuple([Slot(value, raw, _locate(at, sources), lost, unreadable, unit, rule)
+                             for value, raw, at, lost, unreadable, unit, rule in slots]), cost)
+            for slots, cost in found]
+
+
+_READINGS: dict[tuple, tuple] = {}
+_READINGS_LIMIT = 4096
+
+
+class _At:
+    """A stand-in source while a row's readings are searched for the memo: token `i`'s source,
+    narrowed by `Source.sub` calls (recorded, replayed on the real source)."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, i: int, chain: tuple[tuple[int, int], ...] = ()):
+        self.at = (i, chain)
+
+    def sub(self, start: int, end: int) -> "_At":
+        return _At(self.at[0], self.at[1] + ((start, end),))
+
+
+def _locate(at: tuple[int, tuple[tuple[int, int], ...]] | None, sources: list[Source]) -> Source | None:
+    if at is None:
+        return None
+    source = sources[at[0]]
+    for start, end in at[1]:
+        source = source.sub(start, end)
+    return source
+
+
+def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
+            resolve: Callable[[Candidate], tuple[Candidate, bool] | None] | None,
+            cap: int) -> list[Candidate]:
+    """`readings` of a row that is not printed one token per column."""
+    n = len(cols)
     gap_kind: GapKind = gaps if gaps != "none" else "lost"
     capacity = sum(_capacity(t) for t in tokens)
     # Long digit runs have too many splits to list: first try only splits whose totals add up
@@ -191,7 +292,10 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
             if resolve is None:
                 good = _distinct(found)
             else:
-                resolved = [(r, ok) for c in found if (res := resolve(c)) is not None for r, ok in [res]]
+                # Readings that agree cell for cell resolve alike, and only the cheapest of them
+                # can survive `_distinct`: each is resolved once.
+                resolved = [(r, ok) for c in _distinct(found)
+                            if (res := resolve(c)) is not None for r, ok in [res]]
                 good = _distinct([r for r, full in resolved if full])
                 # A reading that blanks the cell its row's equation needs (a vanished 总计)
                 # cannot be checked: it is taken only if no checkable reading exists.
@@ -210,10 +314,7 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
 
 def _capacity(t: Piece) -> int:
     """How many cells a token can fill at most."""
-    if not t.run:
-        return 1
-    text = V.nfkc(t.text).strip()
-    return len(text) if MARKS.fullmatch(text) else len(re.sub(r"\D", "", text.split(".")[0]))
+    return _token_info(t.text)[2] if t.run else 1
 
 
 def _distinct(cands: list[Candidate]) -> list[Candidate]:
@@ -225,6 +326,50 @@ def _distinct(cands: list[Candidate]) -> list[Candidate]:
             seen.add(sig)
             out.append(c)
     return out
+
+
+_LAYOUTS: dict[int, tuple[list[ColumnSpec], tuple]] = {}
+_COLUMN_KEYS: dict[int, tuple[list[ColumnSpec], tuple]] = {}
+
+
+def _columns_key(cols: list[ColumnSpec]) -> tuple:
+    """The columns as plain values (for the readings memo), made once per list of columns."""
+    got = _COLUMN_KEYS.get(id(cols))
+    if got is not None and got[0] is cols:
+        return got[1]
+    key = tuple((c.kind, c.default_unit, c.typical, c.gap_cost, c.sum_of) for c in cols)
+    if len(_COLUMN_KEYS) >= 256:
+        _COLUMN_KEYS.clear()
+    _COLUMN_KEYS[id(cols)] = (cols, key)  # the list is kept: its id is not reused meanwhile
+    return key
+
+
+def _layout(cols: list[ColumnSpec]) -> tuple[list[tuple[int, int] | None], list[bool], list[bool], list[int]]:
+    """How the columns group (per column: (first part, total column) of its group), which are
+    totals, which carry their group's sum on to the next, and the class of each for reading
+    run parts. Made once per list of columns (tables reuse theirs)."""
+    got = _LAYOUTS.get(id(cols))
+    if got is not None and got[0] is cols:
+        return got[1]  # type: ignore[return-value]
+    n = len(cols)
+    group: list[tuple[int, int] | None] = [None] * n
+    for j, c in enumerate(cols):
+        if c.sum_of:
+            for k in range(j - c.sum_of, j + 1):
+                group[k] = (j - c.sum_of, j)
+    # ends[j]: column j is a total (its group's last column).
+    ends = [g is not None and g[1] == j for j, g in enumerate(group)]
+    # same[j]: column j + 1 continues the group of column j (its parts' sum carries on).
+    same = [j + 1 < n and group[j] is not None and group[j + 1] == group[j] for j in range(n)]
+    # Parts of a run depend on the column only through how a cell is read (kind, unit, prior):
+    # made once per class of columns (table 3's seven count columns are one class).
+    classes: dict[tuple, int] = {}
+    col_class = [classes.setdefault((c.kind, c.default_unit, c.typical), len(classes)) for c in cols]
+    layout = (group, ends, same, col_class)
+    if len(_LAYOUTS) >= 256:
+        _LAYOUTS.clear()
+    _LAYOUTS[id(cols)] = (cols, layout)  # the list is kept: its id is not reused meanwhile
+    return layout
 
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
@@ -249,47 +394,131 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             least[i] = min(least[i], 1 + least[i + 2])
     digits = [0] * (len(tokens) + 1)  # digits printed by tokens[i:]
     for i in range(len(tokens) - 1, -1, -1):
-        digits[i] = digits[i + 1] + len(re.sub(r"\D", "", V.nfkc(tokens[i].text).split(".")[0]))
-    # The group of columns each column belongs to: (first part, total column).
-    group: list[tuple[int, int] | None] = [None] * n
-    for j, c in enumerate(cols):
-        if c.sum_of:
-            for k in range(j - c.sum_of, j + 1):
-                group[k] = (j - c.sum_of, j)
+        digits[i] = digits[i + 1] + _token_info(tokens[i].text)[1]
+    group, ends, same, col_class = _layout(cols)
     out: list[Candidate] = []
     gap = Slot(None, None, None, lost=gap_kind == "lost")
 
-    def hopeless(ci: int, acc: list[Slot], digits_left: int) -> bool:
-        """A strict reading cannot be completed: a total would need more digits than are left,
-        or a total just placed differs from the sum of its parts."""
-        g = group[ci - 1] if ci > 0 else None
-        if g is not None and ci - 1 == g[1]:
-            parts = sum((x.value or 0) for x in acc[g[0]:g[1]])
-            return acc[g[1]].value != parts
+    last = len(tokens) - 1
+    suffix_values: dict[int, list[int | None]] = {}
+
+    def suffixes(ti: int) -> list[int | None]:
+        """Value of each suffix digits[j:] of token ti's run as a count (None: leading zero)."""
+        got = suffix_values.get(ti)
+        if got is None:
+            d = runs[ti].digits  # type: ignore[union-attr]
+            got = suffix_values[ti] = [int(d[j:]) if d[j] != "0" or j == len(d) - 1 else None
+                                       for j in range(len(d))]
+        return got
+
+    ceilings: dict[int, list[int]] = {}
+
+    def suffix_ceilings(ti: int) -> list[int]:
+        """At j: the largest total a suffix digits[j':] (j' >= j) of token ti's run prints;
+        -1 where none can (past the end)."""
+        got = ceilings.get(ti)
+        if got is None:
+            suffix = suffixes(ti)
+            got = [-1] * (2 * len(suffix) + n + 2)
+            best = -1
+            for j in range(len(suffix) - 1, -1, -1):
+                if suffix[j] is not None and suffix[j] > best:
+                    best = suffix[j]  # type: ignore[assignment]
+                got[j] = best
+            ceilings[ti] = got
+        return got
+
+    def hopeless(ti: int, off: int, ci: int, partial: int | float) -> bool:
+        """A strict reading cannot be completed: a total would need more digits than are left.
+        (A total that differs from the sum of its parts is refused where it is placed.)
+        `partial`: the sum of the parts of column ci's group placed so far."""
+        if ci > 0 and ends[ci - 1]:
+            return False  # just past a total: checked when it was placed
         g = group[ci] if ci < n else None
-        if g is None:
+        if g is None or partial <= 0:
             return False
-        partial = sum((x.value or 0) for x in acc[g[0]:ci])
-        return partial >= 10 ** max(digits_left, 0) and partial > 0
+        if partial >= 10 ** max(digits[ti] - off, 0):
+            return True
+        run = runs[ti] if ti == last else None
+        if run is None or not run.digits:
+            return False
+        # The rest of the row is this digit run and no cell is left blank: every cell still to
+        # fill takes at least one of its digits, so the total (never less than its parts so
+        # far) has at most the digits the cells before and after it leave.
+        size = len(run.digits)
+        before, after = g[1] - ci, n - 1 - g[1]
+        if after:
+            return partial >= 10 ** (size - off - before - after)
+        # A total printed last is a suffix digits[j:] of the run (no leading zero); the parts
+        # still to come split digits[off:j] into `before` cells, so they add up to at most
+        # one cell of all but before - 1 of those digits and nines in the others, and at least
+        # what their longest cell (no leading zero when longer than a digit) prints.
+        suffix = suffixes(ti)
+        for j in range(off + before, size):
+            t = suffix[j]
+            if t is None or t < partial:
+                continue
+            q = j - off
+            if before == 0:
+                if q == 0 and t == partial:
+                    return False
+                continue
+            longest = -(-q // before)
+            if (10 ** (longest - 1) if longest > 1 else 0) <= t - partial \
+                    <= 10 ** (q - before + 1) - 1 + 9 * (before - 1):
+                return False
+        return True
 
-    parts_at: dict[tuple[int, int, int], list[tuple[int, Slot, float]]] = {}
+    parts_at: dict[tuple[int, int, int], tuple[list[tuple[int, Slot, float]],
+                                               Iterator[tuple[int, Slot, float]]]] = {}
+    # Strict search: states known to complete no reading. What a state can still produce depends
+    # only on where it is (token, offset, column, gaps left) and, for the pruning, on the sum of
+    # its group's parts placed so far; a dead state reached again along another path (the splits
+    # of a long run meet in the same places with the same sums) is not searched again.
+    dead: set[tuple[int, int, int, int, int | float]] = set()
+    acc: list[Slot] = []  # the reading so far (one list, extended and shortened as the search goes)
 
-    def gen(ti: int, off: int, ci: int, left: int, acc: list[Slot], cost: float) -> None:
+    def gen(ti: int, off: int, ci: int, left: int, cost: float, psum: int | float) -> None:
         if len(out) >= MAX_CANDIDATES:
             return
         room = n - ci - left  # cells the tokens must fill from here
         cap = most[ti] - off
         if room < least[ti] or room > cap:
             return
-        if strict and left == 0 and hopeless(ci, acc, digits[ti] - off):
+        if strict and left == 0 and hopeless(ti, off, ci, psum):
             return
         if ti == len(tokens):
-            out.append(Candidate(tuple(acc + [gap] * left),
+            out.append(Candidate(tuple(acc) + (gap,) * left,
                                  cost + sum(c.gap_cost for c in cols[ci:])))
             return
+        if not strict or ci >= n or group[ci] is None:
+            expand(ti, off, ci, left, cost, psum)
+            return
+        key = (ti, off, ci, left, psum)
+        if key in dead:
+            return
+        before = len(out)
+        expand(ti, off, ci, left, cost, psum)
+        if len(out) == before:
+            dead.add(key)
+
+    def place(slot: Slot, ti: int, off: int, ci: int, left: int, cost: float,
+              psum: int | float) -> None:
+        """Column ci reads `slot`; go on from token ti at offset off."""
+        if strict and ends[ci] and left == 0 and slot.value != psum:
+            return  # a total that is not the sum of its parts
+        acc.append(slot)
+        gen(ti, off, ci + 1, left, cost, psum + (slot.value or 0) if same[ci] else 0)
+        acc.pop()
+
+    def expand(ti: int, off: int, ci: int, left: int, cost: float, psum: int | float) -> None:
+        # `place` written out for the common cases (this is the search's inner loop).
         tok, run = tokens[ti], runs[ti]
         if left > 0 and ci < n:
-            gen(ti, off, ci + 1, left - 1, acc + [gap], cost + cols[ci].gap_cost)
+            if not (strict and left == 1 and ends[ci]):  # a blank total is not its parts' sum
+                acc.append(gap)
+                gen(ti, off, ci + 1, left - 1, cost + cols[ci].gap_cost, psum if same[ci] else 0)
+                acc.pop()
         if ci == n:
             return
         nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
@@ -299,26 +528,65 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             merged = Piece(tok.text + nxt.text, "value", tok.source, run=nxt.run)
             mrun = _Run.of(merged) if merged.run else None
             if mrun is None:
-                gen(ti + 2, 0, ci + 1, left, acc + [_atom(merged, cols[ci])], cost)
+                place(_atom(merged, cols[ci]), ti + 2, 0, ci, left, cost, psum)
             else:
                 # The signed part may be a prefix of the digits; the rest continue the run.
                 for length, slot, c in mrun.parts(0, cols[ci]):
                     if length == mrun.size:
-                        gen(ti + 2, 0, ci + 1, left, acc + [slot], cost + c)
+                        place(slot, ti + 2, 0, ci, left, cost + c, psum)
                     else:
-                        gen(ti + 1, length, ci + 1, left, acc + [slot], cost + c)
+                        place(slot, ti + 1, length, ci, left, cost + c, psum)
         if run is None:
-            gen(ti + 1, 0, ci + 1, left, acc + [_atom(tok, cols[ci])], cost)
+            place(_atom(tok, cols[ci]), ti + 1, 0, ci, left, cost, psum)
             return
-        split = parts_at.get((ti, off, ci))
-        if split is None:  # the same part of a run is reached along many paths: made once
-            split = parts_at[(ti, off, ci)] = list(run.parts(off, cols[ci]))
-        for length, slot, c in split:
-            done = off + length == run.size
-            gen(ti + 1 if done else ti, 0 if done else off + length, ci + 1, left, acc + [slot],
-                cost + c)
+        check_total = strict and left == 0 and ends[ci]
+        carry = same[ci]
+        # A longer part would leave fewer characters than the cells after it need.
+        longest = most[ti] - off - (n - ci - 1 - left)
+        at = (ti, off, col_class[ci])
+        made = parts_at.get(at)
+        if made is None:  # the same part of a run is reached along many paths: made once, and
+            made = parts_at[at] = ([], run.parts(off, cols[ci]))  # only as far as it is tried
+        got, more = made
+        size = run.size
+        # Strict, the rest of the row this digit run and no blank left, a part of a group whose
+        # total is printed last: once a part lifts the group's sum above every total the digits
+        # after the parts still to come can print, longer parts (larger) cannot do better.
+        ceiling = None
+        if strict and left == 0 and ti == last and run.digits:
+            g = group[ci]
+            if g is not None and ci < g[1] == n - 1:
+                ceiling = suffix_ceilings(ti)
+                skip = g[1] - ci - 1  # parts after this one, before the total
+        k = 0
+        while True:
+            if k < len(got):
+                length, slot, c = got[k]
+            else:
+                part = next(more, None)
+                if part is None:
+                    break
+                got.append(part)
+                length, slot, c = part
+            k += 1
+            if length > longest:
+                break
+            value = slot.value
+            if ceiling is not None and psum + (value or 0) > ceiling[off + length + skip]:
+                break
+            if check_total and value != psum:
+                continue  # a total that is not the sum of its parts
+            acc.append(slot)
+            if off + length == size:
+                gen(ti + 1, 0, ci + 1, left, cost + c, psum + (value or 0) if carry else 0)
+            else:
+                gen(ti, off + length, ci + 1, left, cost + c, psum + (value or 0) if carry else 0)
+            acc.pop()
 
-    gen(0, 0, 0, gaps, [], 0.0)
+    gen(0, 0, 0, gaps, 0.0, 0)
+    # The nested functions refer to each other: unbind them, so that what they hold is freed
+    # now rather than by the garbage collector.
+    gen = expand = place = hopeless = suffixes = suffix_ceilings = None  # type: ignore[assignment]
     return out
 
 

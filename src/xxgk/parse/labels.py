@@ -65,6 +65,11 @@ class T3Labels:
         self._rows_groups = self.rows + self.groups
         self._match: dict[tuple[str, str | None], Hit | None] = {}
         self._column: dict[str, Hit | None] = {}
+        self.row_of = {r.key: r for r in ed.t3_rows}
+        self._header_keywords = tuple((c.key, tuple(fold(k) for k in c.keywords),
+                                       tuple(fold(k) for k in c.keywords if len(k) > 2))
+                                      for c in ed.t3_columns)
+        self._header: dict[str, tuple[str, ...]] = {}
 
     def match(self, text: str, group: str | None) -> Hit | None:
         """The row or group `text` names; `group` is the group context (for bare "3.其他")."""
@@ -91,6 +96,19 @@ class T3Labels:
         if f in ("其他", "3其他") and group == "other":
             return Hit("row", self.items.get(("other", 3), ""), f)
         return None
+
+    def header_columns(self, text: str) -> tuple[str, ...]:
+        """The columns (in table order) a header cell of an aligned grid may name: its folded
+        text is a column keyword, or holds one (of more than two characters) with at most two
+        characters more."""
+        f = fold(text)
+        try:
+            return self._header[f]
+        except KeyError:
+            found = tuple(key for key, exact, inner in self._header_keywords
+                          if f in exact or any(k in f and len(f) <= len(k) + 2 for k in inner))
+            _remember(self._header, f, found)
+            return found
 
     def column(self, text: str) -> Hit | None:
         f = fold(text)
@@ -123,6 +141,8 @@ class T2Labels:
                                       for k in c.keywords) for b in ed.t2}
         self._block: dict[str, Hit | None] = {}
         self._row: dict[tuple[str, str | None], Hit | None] = {}
+        self._header: dict[tuple[str, str], list[str]] = {}
+        self.block_of = {b.key: b for b in ed.t2}
 
     def block(self, text: str) -> Hit | None:
         f = fold(text)
@@ -148,8 +168,22 @@ class T2Labels:
             _remember(self._row, key, hit)
             return hit
 
-    def columns_of(self, block_key: str) -> tuple[tuple[str, "HitKind", str], ...]:
-        return self._columns[block_key]
+    def header_columns(self, text: str, block_key: str) -> list[str]:
+        """The columns of a block a header cell names, in the order it prints them (do not
+        modify the list: it is remembered)."""
+        f = fold(text)
+        key = (f, block_key)
+        try:
+            return self._header[key]
+        except KeyError:
+            found = []
+            for kw, _, col in self._columns[block_key]:
+                pos = f.find(kw)
+                if kw and pos >= 0:
+                    found.append((pos, col))
+            cols = list(dict.fromkeys(k for _, k in sorted(found)))
+            _remember(self._header, key, cols)
+            return cols
 
 
 _T3_LABELS: dict[str, T3Labels] = {}

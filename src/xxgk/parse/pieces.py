@@ -50,20 +50,59 @@ class Piece:
     col: int | None = None  # grid column index (grid lines)
 
 
-@dataclass
 class Line:
-    pieces: list[Piece]
-    grid: bool  # a table row (False: a paragraph)
-    blanks_reliable: bool = True
-    table: int | None = None  # index of the table in the document
-    text: str = ""  # the whole printed line, for headings and narrative
-    aligned: bool = False  # grid columns line up across rows (merged cells expanded)
+    """One grid row or one paragraph, as label and value pieces.
+
+    A paragraph's pieces are made when first asked for: most paragraphs are narrative outside
+    the tables, where only their text (and how much of it is numbers) matters. A grid row's text
+    (its cells joined by tabs) is likewise made only when asked for.
+    """
+
+    __slots__ = ("grid", "blanks_reliable", "table", "aligned", "_pieces", "_text", "_row",
+                 "_source")
+
+    def __init__(self, pieces: list[Piece] | None, grid: bool, blanks_reliable: bool = True,
+                 table: int | None = None, text: str | None = "", aligned: bool = False,
+                 row: list | None = None, source: Source | None = None):
+        self.grid = grid  # a table row (False: a paragraph)
+        self.blanks_reliable = blanks_reliable
+        self.table = table  # index of the table in the document
+        self.aligned = aligned  # grid columns line up across rows (merged cells expanded)
+        self._pieces = pieces
+        self._text = text  # the whole printed line, for headings and narrative
+        self._row = row  # grid cells, for the text of a grid row
+        self._source = source  # a paragraph's source, for its pieces
+
+    @property
+    def pieces(self) -> list[Piece]:
+        pieces = self._pieces
+        if pieces is None:
+            text, source = self._text, self._source
+            pieces = self._pieces = [
+                Piece(text[a:b], kind, source.sub(a, b), run)  # type: ignore[union-attr]
+                for kind, a, b, run in _segments(text)]  # type: ignore[arg-type]
+        return pieces
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if text is None:
+            text = self._text = "\t".join([c.text for c in self._row if not c.spanned])  # type: ignore[union-attr]
+        return text
 
     def labels(self) -> list[Piece]:
         return [p for p in self.pieces if p.kind == "label"]
 
     def values(self) -> list[Piece]:
         return [p for p in self.pieces if p.kind == "value"]
+
+    def value_size(self) -> tuple[int, int]:
+        """How many value pieces the line has and how many characters they print."""
+        if self._pieces is None:
+            spans = [(a, b) for kind, a, b, _ in _segments(self._text) if kind == "value"]  # type: ignore[arg-type]
+            return len(spans), sum(b - a for a, b in spans)
+        vals = [p for p in self._pieces if p.kind == "value"]
+        return len(vals), sum(len(p.text) for p in vals)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -108,27 +147,38 @@ def _cell_class(text: str) -> tuple[PieceKind | None, object]:
 
 def grid_line(row, table_index: int, blanks_reliable: bool, aligned: bool) -> Line:
     pieces: list[Piece] = []
+    append = pieces.append
     for j, cell in enumerate(row):
         text = cell.text
         kind, detail = _cell_class(text)
         if kind == "value":
-            pieces.append(Piece(detail, "value", cell.source, False, cell.spanned, j))  # type: ignore[arg-type]
+            append(Piece(detail, "value", cell.source, False, cell.spanned, j))  # type: ignore[arg-type]
         elif kind is not None:
-            pieces.append(Piece(text, kind, cell.source, False, cell.spanned, j))
+            append(Piece(text, kind, cell.source, False, cell.spanned, j))
         else:
             source, spanned = cell.source, cell.spanned
             pieces.extend(Piece(text[a:b], "value", source.sub(a, b), False, spanned, j)
                           for a, b in detail)  # type: ignore[union-attr]
-    return Line(pieces, grid=True, blanks_reliable=blanks_reliable, table=table_index,
-                text="\t".join([c.text for c in row if not c.spanned]), aligned=aligned)
+    return Line(pieces, True, blanks_reliable, table_index, None, aligned, row)
 
 
 def text_line(text: str, source: Source) -> Line:
-    """Segment running text into label and value pieces."""
+    """Running text as a line of label and value pieces (made when first asked for)."""
+    return Line(None, False, text=text, source=source)
+
+
+def _segments(text: str) -> tuple[tuple[PieceKind, int, int, bool], ...]:
+    """Running text segmented into label and value pieces: (kind, start, end, run)."""
+    if len(text) > 200:  # long narrative: seldom repeated
+        return _segment(text)
+    return _segment_short(text)
+
+
+def _segment(text: str) -> tuple[tuple[PieceKind, int, int, bool], ...]:
     t = nfkc(text).translate(_UNITS)  # same length as text for what VALUE_RE cares about
     if len(t) != len(text):
         t = text.translate(_UNITS)
-    pieces: list[Piece] = []
+    out: list[tuple[PieceKind, int, int, bool]] = []
     pos = 0
     for m in TEXT_VALUE_RE.finditer(t):
         start, end = m.start(), m.end()
@@ -138,17 +188,19 @@ def text_line(text: str, source: Source) -> Line:
             if end <= start:
                 continue
         if t[pos:start].strip():
-            pieces.append(Piece(text[pos:start], "label", source.sub(pos, start)))
-        token = text[start:end]
+            out.append(("label", pos, start, False))
         # A digit run may hold several cells.
         # (A separated number's first digits may still belong to the cell before: "1" + "15,255".)
         run = _TWO_DIGITS.search(t, start, end) is not None or \
             (end - start > 1 and MARKS.fullmatch(t, start, end) is not None)
-        pieces.append(Piece(token, "value", source.sub(start, end), run=run))
+        out.append(("value", start, end, run))
         pos = end
     if t[pos:].strip():
-        pieces.append(Piece(text[pos:], "label", source.sub(pos, len(text))))
-    return Line(pieces, grid=False, text=text)
+        out.append(("label", pos, len(text), False))
+    return tuple(out)
+
+
+_segment_short = functools.lru_cache(maxsize=4096)(_segment)  # table rows copied as text recur
 
 
 def lines_of(doc: Document) -> list[Line]:

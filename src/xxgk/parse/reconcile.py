@@ -12,6 +12,7 @@ cell no equation determines stays `missing` — never a guess.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -116,12 +117,13 @@ def _solve_one(e: Equation, vals: dict, lost: list[str]) -> tuple[str, object]:
 
 def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict, inferred: dict,
               checked: set[int], touched: Iterable[int], pending: Callable[[str], bool] | None,
-              row_keys: list[frozenset[str]] | None = None) -> int:
+              row_keys: list[frozenset[str]] | None = None,
+              waiting: frozenset[int] | None = None) -> int:
     """Solve and check equations until nothing changes; returns the number newly broken.
 
     `pending(key)` is true for cells of rows not assigned yet: their equations wait. Instead,
     `row_keys[i]` may list the cells of equation i that belong to rows: it waits while one of
-    them has no value in `vals`.
+    them has no value in `vals`; or `waiting` may list the equations that wait.
     """
     viol = 0
     queue = list(touched)
@@ -131,7 +133,10 @@ def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict,
             continue
         e = eqs[i]
         keys = _keys(e)
-        if row_keys is not None:
+        if waiting is not None:
+            if i in waiting:
+                continue
+        elif row_keys is not None:
             if not vals.keys() >= row_keys[i]:
                 continue
         elif pending is not None and any(pending(k) for k in keys):
@@ -172,6 +177,15 @@ class _Search:
         # The cells of each equation that rows print: it waits until their rows are assigned.
         self.row_keys = [frozenset(k for k in e.keys if k in self.keys) for e in self.eqs]
         self.order = sorted(rows, key=lambda r: len(rows[r].candidates))
+        # The equations still waiting once the row at each depth is assigned: those with a cell
+        # of a later row (`propagate` would find a cell of theirs without a value).
+        depth_of: dict[str, int] = {}
+        for d, rid in enumerate(self.order):
+            for k in rows[rid].keys:
+                depth_of.setdefault(k, d)
+        ready_at = [max((depth_of[k] for k in keys), default=-1) for keys in self.row_keys]
+        self.waiting = [frozenset(i for i, at in enumerate(ready_at) if at > d)
+                        for d in range(len(self.order))]
         self.solutions: list[Solution] = []
         self.best_viol = 10**9
         self.nodes = 0
@@ -193,6 +207,7 @@ class _Search:
         rid = self.order[depth]
         row = self.rows[rid]
         touched = {i for k in row.keys for i in self.by_cell.get(k, ())}
+        waiting = self.waiting[depth]
         for cand in row.candidates:
             self.nodes += 1
             if self.nodes > EVAL_BUDGET:
@@ -204,7 +219,7 @@ class _Search:
                 if s.lost and s.rule:
                     inf2[k] = s.rule
             nv = viol + propagate(self.eqs, self.by_cell, v2, inf2, chk2, touched, None,
-                                  self.row_keys)
+                                  waiting=waiting)
             if nv > self.best_viol:
                 continue
             chosen[rid] = cand
@@ -381,14 +396,24 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
 def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outcome:
     if not rows:
         return Outcome(None)
-    if all(len(r.candidates) == 1 and not any(x.open for x in r.candidates[0].slots)
-           for r in rows.values()):
+    if all(len(r.candidates) == 1 for r in rows.values()):
         # The common case: every row printed in full. Nothing to choose, nothing to infer.
-        chosen = {rid: r.candidates[0] for rid, r in rows.items()}
-        values = {k: x.value for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)}
-        inferred = {k: x.rule for rid, r in rows.items() for k, x in zip(r.keys, chosen[rid].slots)
-                    if x.lost and x.rule}
-        return Outcome(Solution(chosen, values, inferred, 0, 0.0))
+        values: dict[str, object] = {}
+        inferred: dict[str, str] = {}
+        for r in rows.values():
+            for k, x in zip(r.keys, r.candidates[0].slots):
+                if x.lost:
+                    if x.rule is None:
+                        break  # a cell still to infer: the search below
+                    if x.rule:
+                        inferred[k] = x.rule
+                values[k] = x.value
+            else:
+                continue
+            break
+        else:
+            chosen = {rid: r.candidates[0] for rid, r in rows.items()}
+            return Outcome(Solution(chosen, values, inferred, 0, 0.0))
     keys = {k for r in rows.values() for k in r.keys}
     if not any(k in keys for e in eqs for k in e.keys):
         return _unconstrained(rows)
@@ -441,13 +466,29 @@ def _local(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> tuple[list[Equat
     return local, _index(local)
 
 
+_EQUATION_SETS: dict[int, tuple[tuple[Equation, ...], int]] = {}
+_EQUATION_TOKENS = itertools.count()
+
+
+def _equations_token(eqs: tuple[Equation, ...]) -> int:
+    """A number standing for one tuple of equations (kept alive here, so its id stays its own;
+    never given to another): memo keys of plain values, which the garbage collector does not
+    track."""
+    got = _EQUATION_SETS.get(id(eqs))
+    if got is None or got[0] is not eqs:
+        if len(_EQUATION_SETS) >= 256:
+            _EQUATION_SETS.clear()
+        got = _EQUATION_SETS[id(eqs)] = (eqs, next(_EQUATION_TOKENS))
+    return got[1]
+
+
+@functools.lru_cache(maxsize=1024)  # one per row of each edition: made once
 def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
                  ) -> Callable[[Candidate], tuple[Candidate, bool] | None]:
     """Apply the row's own equations (H2; H4–H6 for table 4) to one reading: reject it when they
     cannot hold, else return it with the lost cells they determine filled in (so readings that
     differ only in where an all-zero row lost its cell become one), and whether every equation
     applied (a blank 总计 leaves H2 unchecked)."""
-    index = {k: i for i, k in enumerate(keys)}
     cached: list[tuple[list[Equation], dict[str, list[int]]]] = []
 
     def resolve(c: Candidate) -> tuple[Candidate, bool] | None:
@@ -462,8 +503,11 @@ def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
         if not inferred:
             return c, full
         slots = list(c.slots)
+        index = {k: i for i, k in enumerate(keys)}
         for k, rule in inferred.items():
             slots[index[k]] = replace(slots[index[k]], value=vals[k], rule=rule)
         return Candidate(tuple(slots), c.cost), full
 
+    # What the result depends on besides the reading: for `candidates.readings` to remember it.
+    resolve.memo_key = (keys, _equations_token(eqs))  # type: ignore[attr-defined]
     return resolve

@@ -78,7 +78,7 @@ def _without_contents(candidates: list[Heading], lines: list[Line]) -> list[Head
         if _TOC_ENTRY.search(h.text):
             continue
         nxt = candidates[k + 1] if k + 1 < len(candidates) else None
-        between = [ln for ln in lines[h.line + 1: nxt.line] if ln.text.strip() or ln.grid] \
+        between = [ln for ln in lines[h.line + 1: nxt.line] if ln.grid or ln.text.strip()] \
             if nxt else [None]
         if nxt is not None and not between and nxt.number == h.number + 1 and \
                 any(c.number == h.number and c.line > nxt.line for c in candidates):
@@ -106,6 +106,5 @@ def sections_of(lines: list[Line], headings: dict[int, Heading], ed: Edition) ->
 
 
 def _tabular(line: Line) -> bool:
-    vals = [p for p in line.pieces if p.kind == "value"]
-    digits = sum(len(p.text) for p in vals)
-    return len(vals) >= 3 and digits * 2 >= len(line.text.strip())
+    count, digits = line.value_size()
+    return count >= 3 and digits * 2 >= len(line.text.strip())

@@ -9,6 +9,7 @@ possible readings that `reconcile` chooses among.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 from ..editions import Edition
@@ -111,7 +112,7 @@ class _T3Walker:
 
     def start_row(self, key: str, tokens: list[Piece], grid: bool, reliable: bool,
                   label: Piece) -> Observed:
-        row = self.ed.t3_row(key)
+        row = self.labels.row_of[key]
         if row.item is not None:
             self.group = row.group
         self.outcomes_seen = self.outcomes_seen or key.startswith("other")
@@ -125,21 +126,26 @@ class _T3Walker:
         if line.table in self.data_started:
             return
         pos = self.positions.setdefault(line.table, {})
-        for p in line.labels():
-            f = fold(p.text)
-            for c in self.ed.t3_columns:
-                if c.key not in pos and any(f == fold(k) or (len(k) > 2 and fold(k) in f and
-                                                             len(f) <= len(fold(k)) + 2)
-                                            for k in c.keywords):
-                    pos[c.key] = p.col
+        header_columns = self.labels.header_columns
+        for p in line.pieces:
+            if p.kind != "label":
+                continue
+            for key in header_columns(p.text):  # the first column it names not placed yet
+                if key not in pos:
+                    pos[key] = p.col
                     break
 
     def row_in(self, pieces: list[Piece]) -> tuple[int, str] | None:
         """Index and key of the last label cell that names a row."""
         found = None
+        last_value = -1  # a value follows a label at i < last_value
+        for j in range(len(pieces) - 1, -1, -1):
+            if pieces[j].kind == "value":
+                last_value = j
+                break
         for i, p in enumerate(pieces):
             if p.kind == "label":
-                h = self.hit(p.text, bare_total=any(q.kind == "value" for q in pieces[i + 1:]))
+                h = self.hit(p.text, bare_total=i < last_value)
                 if h is not None:
                     found = (i, h.key)
         return found
@@ -164,8 +170,11 @@ class _T3Walker:
         if pos is not None and len(pos) == self.ncols:
             self.data_started.add(line.table)
             by_col = {p.col: p for p in line.pieces if p.kind != "label"}
-            tokens = [by_col.get(pos[c.key], Piece("", "empty", label.source, col=pos[c.key]))
-                      for c in self.ed.t3_columns]
+            tokens = []
+            for c in self.ed.t3_columns:
+                col = pos[c.key]
+                got = by_col.get(col)
+                tokens.append(got if got is not None else Piece("", "empty", label.source, col=col))
         else:
             tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces, reliable)
         self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
@@ -246,13 +255,41 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
     return w.obs
 
 
-def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
-    cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
+def _per_edition(fn):
+    """Remember fn(ed, *args) per edition object (editions are made once, and hashing one
+    hashes all its data: looked up by identity)."""
+    memo: dict[tuple, tuple[Edition, object]] = {}
+
+    @functools.wraps(fn)
+    def remembered(ed: Edition, *args):
+        key = (id(ed), *args)
+        got = memo.get(key)
+        if got is None or got[0] is not ed:
+            if len(memo) >= 4096:
+                memo.clear()
+            got = memo[key] = (ed, fn(ed, *args))
+        return got[1]
+
+    return remembered
+
+
+@_per_edition
+def _t3_columns(ed: Edition) -> list[ColumnSpec]:
+    return [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
                        sum_of=len(ed.t3_columns) - 1 if c.key == "total" else 0)
             for c in ed.t3_columns]
+
+
+@_per_edition
+def _t3_keys(ed: Edition, row: str) -> tuple[str, ...]:
+    return tuple(f"t3.{row}.{c.key}" for c in ed.t3_columns)
+
+
+def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
+    cols = _t3_columns(ed)
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
-        keys = tuple(f"t3.{key}.{c.key}" for c in ed.t3_columns)
+        keys = _t3_keys(ed, key)
         cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
         if cands:
             out[f"t3.{key}"] = RowChoice(keys, cands)
@@ -291,12 +328,18 @@ def observe_t4(lines: list[Line]) -> Observed | None:
 def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
     if o is None:
         return {}
+    keys, cols = _t4_columns(ed)
+    cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
+    return {"t4": RowChoice(keys, cands)} if cands else {}
+
+
+@_per_edition
+def _t4_columns(ed: Edition) -> tuple[tuple[str, ...], list[ColumnSpec]]:
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
     cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
                        sum_of=len(ed.t4_columns) - 1 if c.key == "total" else 0)
             for _ in ed.t4_groups for c in ed.t4_columns]
-    cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
-    return {"t4": RowChoice(keys, cands)} if cands else {}
+    return keys, cols
 
 
 # --- table 2 -------------------------------------------------------------------------------------
@@ -317,7 +360,7 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                 block = b.key
                 continue
             if block is not None:
-                cols = _header_columns(p.text, labels.columns_of(block))
+                cols = labels.header_columns(p.text, block)
                 if cols:
                     obs.columns.setdefault(block, [])
                     for c in cols:
@@ -361,16 +404,6 @@ def _collect_after(pieces: list[Piece], o: Observed) -> None:
             o.tokens.append(p)
 
 
-def _header_columns(text: str, entries) -> list[str]:
-    f = fold(text)
-    found = []
-    for kw, _, key in entries:
-        pos = f.find(kw)
-        if kw and pos >= 0:
-            found.append((pos, key))
-    return list(dict.fromkeys(k for _, k in sorted(found)))
-
-
 def _soft_broken(relations: tuple[str, ...], order: list[str], cand: Candidate) -> int:
     """How many of a block's plausible relations ("a >= b", "a == b", "a >= |b|") a reading breaks."""
     v = {k: (s.value or 0) for k, s in zip(order, cand.slots)}
@@ -393,11 +426,20 @@ def _unit_in(header: str) -> str | None:
 
 
 def _block(ed: Edition, key: str):
-    return next(b for b in ed.t2 if b.key == key)
+    return T2Labels.of(ed).block_of[key]
 
 
 def _ncols(ed: Edition, row_key: str) -> int:
     return len(_block(ed, row_key.split(".")[0]).columns)
+
+
+@_per_edition
+def _t2_specs(ed: Edition, bkey: str, order: tuple[str, ...], units: tuple[str | None, ...]
+              ) -> list[ColumnSpec]:
+    """The columns of a table-2 block in printed order, with the units their headers print."""
+    cols_by_key = {c.key: c for c in _block(ed, bkey).columns}
+    return [ColumnSpec(cols_by_key[c].kind, unit, cols_by_key[c].typical)
+            for c, unit in zip(order, units)]
 
 
 def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
@@ -408,9 +450,7 @@ def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
         order = [c for c in obs.columns.get(bkey, []) if any(c == x.key for x in b.columns)]
         if sorted(order) != sorted(c.key for c in b.columns):
             order = [c.key for c in b.columns]
-        cols_by_key = {c.key: c for c in b.columns}
-        specs = [ColumnSpec(cols_by_key[c].kind, obs.units.get(f"{bkey}.{c}"), cols_by_key[c].typical)
-                 for c in order]
+        specs = _t2_specs(ed, bkey, tuple(order), tuple(obs.units.get(f"{bkey}.{c}") for c in order))
         cands = readings(o.tokens, specs, _gaps(o))
         if len(cands) > 1 and b.soft:
             cands = sorted((replace(c, cost=c.cost + SOFT_PENALTY * _soft_broken(b.soft, order, c))

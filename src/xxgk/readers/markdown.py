@@ -94,6 +94,15 @@ def _cell_bounds(raw: str) -> list[tuple[int, int]]:
     if e > s and raw[e - 1] == "|" and raw[e - 2] != "\\":
         e -= 1
     bounds: list[tuple[int, int]] = []
+    if raw.find("\\", s, e) < 0:  # no escapes: every pipe ends a cell (found in C)
+        start = s
+        k = raw.find("|", s, e)
+        while k >= 0:
+            bounds.append((start, k))
+            start = k + 1
+            k = raw.find("|", start, e)
+        bounds.append((start, e))
+        return bounds
     start = k = s
     while k < e:
         if raw[k] == "\\":
@@ -110,11 +119,6 @@ def _cell_bounds(raw: str) -> list[tuple[int, int]]:
 def _strip(text: str) -> str:
     s, e = trim(text)
     return text[s:e]
-
-
-def _cell(line: Line, start: int, end: int) -> GridCell:
-    ds, de, text = _cell_content(line.raw[start:end])
-    return GridCell(text, Source(line=line.no, span=(start + ds, start + de)))
 
 
 @functools.lru_cache(maxsize=8192)  # tables repeat the same few cells (" 0 ", "") many times
@@ -136,7 +140,9 @@ def read_pipe_table(lines: list[Line], i: int) -> tuple[int, Region]:
         if line.kind == "pipe_sep":
             ncols = ncols or len(bounds)
         else:
-            rows.append([_cell(line, s, e) for s, e in bounds])
+            raw, no = line.raw, line.no
+            rows.append([GridCell(text, Source(no, (s + ds, s + de)))
+                         for s, e in bounds for ds, de, text in (_cell_content(raw[s:e]),)])
         j += 1
     ncols = ncols or max((len(r) for r in rows), default=0)
     table = Table(rows, Source(line=lines[i].no), blanks_reliable=True, columns_aligned=True)

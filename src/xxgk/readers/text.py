@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from ..document import Block, Document, GridCell, Paragraph, Source, Table
@@ -259,78 +259,92 @@ def _maybe_header(lines: list[Line], brk: int, cand: int, seen: set[str]) -> Non
 
 # --- blocks -----------------------------------------------------------------------------------
 
-@dataclass
-class _CellText:
-    """A cell being assembled from one or more lines (DOCX vertical headers)."""
-
-    pieces: list[tuple[int, int, int, str]] = field(default_factory=list)  # (line, start, end, raw)
-
-    def add(self, line: Line, start: int) -> None:
-        s, e = trim(line.raw, start)
-        self.pieces.append((line.no, s, e, line.raw))
-
-    def cell(self) -> GridCell:
-        texts = [clean(raw[s:e]) for _, s, e, raw in self.pieces]
-        text = "\n".join(t for t in texts if t)
-        first = next((p for p, t in zip(self.pieces, texts) if t), self.pieces[0])
-        no, s, e, _ = first
-        return GridCell(text, Source(line=no, span=(s, e)))
-
-
 def paragraph(line: Line) -> Paragraph:
     s, e = trim(line.raw)
     return Paragraph(clean(line.raw[s:e]), Source(line=line.no, span=(s, e)))
 
 
-def _cell_start(line: Line) -> int | None:
-    """Where a DOCX cell's text starts, if the line opens a cell (leading tab)."""
-    if line.kind not in ("docx_cell", "tab_row"):
-        return None
-    first = line.raw.index("\t")
-    return first + 1 if all(is_space(ch) for ch in line.raw[:first]) else None
+@functools.lru_cache(maxsize=8192)
+def _cell_start_of(raw: str) -> int | None:
+    """Where a DOCX cell's text starts, if the line (a DOCX cell or tab row: it holds a tab)
+    opens a cell with its leading tab. Cells recur: remembered by text."""
+    first = raw.index("\t")
+    return first + 1 if all(is_space(ch) for ch in raw[:first]) else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _piece_of(raw: str, start: int) -> tuple[int, int, str]:
+    """A cell's piece of one line: its trimmed span and its clean text."""
+    s, e = trim(raw, start)
+    return s, e, clean(raw[s:e])
 
 
 def read_docx_table(lines: list[Line], i: int) -> tuple[int, Table]:
     """Read a DOCX-extracted table starting at lines[i]; return the index after it."""
-    rows: list[list[_CellText]] = []
-    row: list[_CellText] | None = None
-    cell: _CellText | None = None
+    # A cell is the list of its pieces (line, start, end, clean text): usually one line.
+    rows: list[list[list[tuple[int, int, int, str]]]] = []
+    row: list[list[tuple[int, int, int, str]]] | None = None
+    cell: list[tuple[int, int, int, str]] | None = None
     after_blank = False
     j = i
-    while j < len(lines):
+    n = len(lines)
+    while j < n:
         line = lines[j]
-        start = _cell_start(line)
-        if line.kind == "drop":
+        kind = line.kind
+        start = _cell_start_of(line.raw) if kind == "docx_cell" or kind == "tab_row" else None
+        if kind == "drop":
             pass
-        elif line.kind == "empty" or (line.kind == "space" and (cell is None or after_blank)):
+        elif kind == "empty" or (kind == "space" and (cell is None or after_blank)):
             row, cell, after_blank = None, None, True
-        elif line.kind == "space":
-            cell.add(line, 0)  # type: ignore[union-attr]  # nbsp-only line: the cell goes on
+        elif kind == "space":
+            cell.append((line.no, *_piece_of(line.raw, 0)))  # type: ignore[union-attr]  # nbsp-only line: the cell goes on
         elif start is not None:
             if row is None:
                 row = []
                 rows.append(row)
-            cell = _CellText()
-            cell.add(line, start)
+            cell = [(line.no, *_piece_of(line.raw, start))]
             row.append(cell)
             after_blank = False
-        elif line.kind in ("text", "tab_row") and cell is not None and not after_blank:
-            cell.add(line, 0)  # continuation: vertical headers, labels wrapped in the cell
+        elif (kind == "text" or kind == "tab_row") and cell is not None and not after_blank:
+            cell.append((line.no, *_piece_of(line.raw, 0)))  # continuation: vertical headers, labels wrapped in the cell
         else:
             break  # a paragraph after a blank line (the next section heading) ends the table
         j += 1
-    grid = [[c.cell() for c in r] for r in rows]
+    grid = [[_grid_cell(c) for c in r] for r in rows]
     return j, Table(grid, Source(line=lines[i].no), blanks_reliable=True)
 
 
+def _grid_cell(pieces: list[tuple[int, int, int, str]]) -> GridCell:
+    """A cell of one or more lines: their texts joined by newlines, its source the first line
+    with text (or the first line)."""
+    if len(pieces) == 1:
+        no, s, e, text = pieces[0]
+        return GridCell(text, Source(no, (s, e)))
+    text = "\n".join(t for _, _, _, t in pieces if t)
+    no, s, e, _ = next((p for p in pieces if p[3]), pieces[0])
+    return GridCell(text, Source(no, (s, e)))
+
+
 def _split_row(line: Line) -> list[GridCell]:
-    cells: list[GridCell] = []
+    no = line.no
+    return [GridCell(text, Source(no, (s, e))) for s, e, text in _row_parts(line.raw)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _row_parts(raw: str) -> tuple[tuple[int, int, str], ...]:
+    """The trimmed span and clean text of each tab-separated field of a row."""
+    parts = []
     pos = 0
-    for part in line.raw.split("\t"):
-        s, e = trim(line.raw, pos, pos + len(part))
-        cells.append(GridCell(clean(line.raw[s:e]), Source(line=line.no, span=(s, e))))
-        pos += len(part) + 1
-    return cells
+    for part in raw.split("\t"):
+        end = pos + len(part)
+        if part and not is_space(part[0]) and not is_space(part[-1]) and "[" not in part \
+                and "\x0c" not in part:
+            parts.append((pos, end, part))  # nothing to trim, nothing to clean
+        else:
+            s, e = trim(raw, pos, end)
+            parts.append((s, e, clean(raw[s:e])))
+        pos = end + 1
+    return tuple(parts)
 
 
 def _label_fragment(lines: list[Line], j: int) -> bool:
