@@ -82,7 +82,7 @@ class Candidate:
         d["parts"] = parts
 
 
-_RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+_RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d+(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
                   r"(?P<unit>\s*(?:亿元|万元|千元|元|件|个|项|条))?$")
 
 
@@ -188,8 +188,9 @@ class _Run:
             if len(p) > 1 and p[0] == "0":
                 break  # a printed count never has a leading zero
             first, last = off == 0, off + length == len(self.digits)
-            if self.first_group and not last and off + length >= self.first_group:
-                continue  # a cut inside a separated number
+            if self.first_group and (off + length >= self.first_group if not last
+                                     else self.first_group - off > 3):
+                continue  # a cut inside a separated number, or a first group of 4+ digits
             start = self.lead + self._pos(off) + (0 if first else len(self.sign))
             end = self.lead + len(self.sign) + self._pos(off + length) + (len(self.tail) if last else 0)
             raw = self.piece.text[start:end]  # as printed (separators, sign and unit included)

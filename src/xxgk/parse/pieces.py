@@ -26,10 +26,11 @@ VALUE_RE = re.compile(
     r"|(?<![\w])[—―－\-–/／]{1,4}(?![\w])"
 )
 # The same for running text, where cells run together: a dash before digits is a blank cell's
-# mark, not a minus sign (the reconciler may still read "-8" as a signed 本年增/减), and a run of
-# marks ("//", "——") may stand for several blank cells.
+# mark, not a minus sign (the reconciler may still read "-8" as a signed 本年增/减), a run of
+# marks ("//", "——") may stand for several blank cells, and a separated number may follow other
+# cells' digits ("0026,762": 0 / 0 / 26,762).
 TEXT_VALUE_RE = re.compile(
-    r"(?:[增减]\s*)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
+    r"(?:[增减]\s*)?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
     r"|[—―\-–/／]+"
 )
 MARKS = re.compile(r"[—―\-–/／]+")
