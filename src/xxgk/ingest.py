@@ -15,7 +15,6 @@ import json
 import multiprocessing
 import re
 import signal
-import stat
 import time
 import zipfile
 import zlib
@@ -30,19 +29,18 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from . import __version__, checks
 from .errors import ReadError, XxgkError
-from .load import report_from_bytes
+from .load import read_file, report_from_bytes
 from .model import Report
 from .parse import meta
 from .readers import MAX_BYTES
 from .readers.zipsafe import MAX_RATIO, RATIO_FLOOR, open_zip, read_member
 from .store import agencies as agency_rules
-from .store import findings as stored_findings
 from .store.records import IngestResult, IngestSummary
 from .store.models import SourceFile
 from .store.records import UserInfo
 from .store.writer import (Actor, AgencyRef, Parsed, Recent, actor_of, light, sections_of,
                            store, values_of)
-from .textnorm import fold, nfkc
+from .textnorm import nfkc
 
 if TYPE_CHECKING:
     from .store.library import Library
@@ -53,7 +51,6 @@ MAX_ARCHIVE_ENTRIES = 200_000  # an archive of reports may hold many; a crafted 
 MAX_ARCHIVE_TOTAL = 20 * 2**30  # announced uncompressed bytes of one archive
 MAX_NESTING = 2  # a zip inside a zip inside the archive given, no deeper
 WORKER_TASKS = 1000  # files a parser process reads before a fresh one takes over
-FOLD_CACHE_EVERY = 500  # stored reports between clearing the folding cache (see _Ingester.save)
 SMALL_BATCH = 16  # fewer documents than this are parsed in process: starting workers costs more
 _SKIP_NAMES = re.compile(r"(^|/)(__MACOSX|\.[^/]*|~\$[^/]*|Thumbs\.db|desktop\.ini)(/|$)", re.I)
 
@@ -74,25 +71,6 @@ class Bad:
     name: str
     reason: str
 
-
-def _read_file(path: Path) -> bytes:
-    name = str(path)
-    try:
-        info = path.stat()
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-            raise ReadError(name, f"文件过大（上限 {MAX_BYTES // 2**20} MB）/ file too large")
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ReadError(name, "文件不存在 / no such file") from None
-    except PermissionError:
-        raise ReadError(name, "没有读取权限 / permission denied") from None
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        raise ReadError(name, f"无法读取文件（{reason}）/ cannot read the file ({reason})") from None
-    if len(data) > MAX_BYTES:
-        raise ReadError(name, f"文件过大（上限 {MAX_BYTES // 2**20} MB）/ file too large")
-    return data
 
 
 def _is_office(names: Sequence[str]) -> bool:
@@ -167,7 +145,7 @@ def _count_archive(path: Path) -> int:
 def _path_items(path: Path) -> Iterator[Item | Bad]:
     name = str(path)
     if not _is_archive_path(path):
-        yield Item(name, lambda: _read_file(path))
+        yield Item(name, lambda: read_file(path))
         return
     try:
         zf = zipfile.ZipFile(path)
@@ -252,7 +230,7 @@ def _finish(report: Report, name: str) -> Report:
 
 def parsed_from_report(report: Report, name: str, data: bytes) -> Parsed:
     report = _finish(report, name)
-    found = stored_findings.unique(checks.run(report))
+    found = checks.run(report)
     assert report.year is not None and report.agency is not None
     return Parsed(
         name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
@@ -316,7 +294,6 @@ class _Ingester:
             self.empty = s.scalar(select(SourceFile.id).limit(1)) is None
         self.agencies: dict[str, AgencyRef] = {}  # agencies met, committed
         self.recent = Recent()  # reports stored last: last year's report of the next file
-        self.saved = 0
 
     def state(self, sha256: str) -> str:
         from .store.writer import source_state
@@ -329,12 +306,6 @@ class _Ingester:
     def save(self, got: Parsed | Bad) -> IngestResult:
         if isinstance(got, Bad):
             return IngestResult(got.name, "failed", reason=got.reason)
-        self.saved += 1
-        if self.saved % FOLD_CACHE_EVERY == 0:
-            # The cross-year rule F6 folds whole narratives through `textnorm.fold`, whose cache
-            # (made for labels) would keep up to 65,536 of them: the writer's memory would grow
-            # with the batch.
-            fold.cache_clear()
         for attempt in range(2):
             met = dict(self.agencies)
             try:

@@ -15,6 +15,7 @@ from typing import Any
 from . import editions
 from .errors import NotAReport, ReadError, XxgkError
 from .model import FORMAT_ID, Report
+from . import readers
 from .readers import MAX_BYTES, read_bytes
 
 _BOMS = (b"\xef\xbb\xbf",)
@@ -24,7 +25,7 @@ _MAX_LISTED = 5  # unknown keys named in a message
 def load_report(path: Path) -> Report:
     """Read `path` as a report; raise `XxgkError` (one-line problem) for anything that is not one."""
     name = str(path)
-    data = _read_bytes(path)
+    data = read_file(path)
     if path.suffix.lower() in YAML_SUFFIXES:
         return report_from_yaml(name, data)
     if _looks_like_json(path, data):
@@ -50,23 +51,10 @@ def report_from_bytes(name: str, data: bytes) -> Report:
     return parse_document(read_bytes(data, name))
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
+    """The bytes of a report file (at most `MAX_BYTES`), or a one-line `ReadError`."""
     name = str(path)
-    try:
-        if path.is_dir():
-            raise ReadError(name, "是目录，不是文件 / is a directory, not a file")
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)  # no report is this large; do not read a huge file whole
-    except FileNotFoundError:
-        raise ReadError(name, "文件不存在 / no such file") from None
-    except PermissionError:
-        raise ReadError(name, "没有读取权限 / permission denied") from None
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        raise ReadError(name, f"无法读取文件（{reason}）/ cannot read the file ({reason})") from None
-    if len(data) > MAX_BYTES:
-        raise ReadError(name, f"文件过大（上限 {MAX_BYTES // 2**20} MB）/ file too large "
-                              f"(limit {MAX_BYTES // 2**20} MB)")
+    data = readers.read_file(path, name)
     if not data.strip():
         raise ReadError(name, "文件为空 / empty file")
     return data

@@ -88,9 +88,20 @@ def _nfkc_short(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The comparable form of a label: see the module docstring."""
+    if len(text) > 200:  # a narrative: folded once, not kept (a cache of them grows with a batch)
+        return _fold(text)
+    return _fold_short(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    """Labels and cells recur in every report: remembered."""
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     return _DROP.sub("", nfkc(text).translate(_fold_chars()))
 
 

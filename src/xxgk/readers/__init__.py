@@ -39,7 +39,7 @@ def _os_problem(err: OSError) -> str:
     return f"无法读取文件（{reason}）/ cannot read the file ({reason})"
 
 
-def _read_file(path: Path, name: str) -> bytes:
+def read_file(path: Path, name: str) -> bytes:
     """The file's bytes, refusing directories and files over MAX_BYTES."""
     try:
         info = path.stat()
@@ -59,7 +59,7 @@ def _read_file(path: Path, name: str) -> bytes:
 def read_path(path: Path) -> Document:
     """Read a report file (text, Markdown or HTML). The path as given names it in messages."""
     name = str(path)
-    return read_bytes(_read_file(Path(path), name), name)
+    return read_bytes(read_file(Path(path), name), name)
 
 
 def read_bytes(data: bytes, name: str) -> Document:

@@ -623,16 +623,11 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
             src = Source(td.sourceline, None, path)
             rs, cs = td.get("rowspan"), td.get("colspan")
             if rs is None and cs is None:
-                if c == len(row):
-                    row.append(GridCell(text, src))
-                else:
-                    row[c] = GridCell(text, src)
-                c += 1
-                count += 1
-                continue
-            rowspan = _span(rs, 65534)
-            rowspan = n - r if rowspan == 0 else min(rowspan, n - r)  # 0: to the end of the table
-            colspan = max(1, _span(cs, 1000))
+                rowspan = colspan = 1
+            else:
+                rowspan = _span(rs, 65534)
+                rowspan = n - r if rowspan == 0 else min(rowspan, n - r)  # 0: to the table's end
+                colspan = max(1, _span(cs, 1000))
             if rowspan == 1 and colspan == 1:
                 if c == len(row):
                     row.append(GridCell(text, src))
@@ -797,9 +792,9 @@ def _ancestors(el: Element) -> set[Element]:
 def _lca(page: _Page, elements: Iterable[Element | None]) -> Element:
     chains = [[*reversed(list(el.iterancestors())), el] for el in elements if el is not None]
     common = chains[0]
-    for chain in chains[1:]:
+    for ancestry in chains[1:]:
         k = 0
-        while k < min(len(common), len(chain)) and common[k] is chain[k]:
+        while k < min(len(common), len(ancestry)) and common[k] is ancestry[k]:
             k += 1
         common = common[:k]
     return common[-1] if common else page.root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -37,17 +36,6 @@ def finding_fingerprint(f: Finding | dict[str, Any]) -> str:
         return fingerprint(f.rule, f.cells, f.message_en)
     return fingerprint(f["rule"], f.get("cells") or (), f.get("message_en") or "")
 
-
-def unique(found: Iterable[Finding]) -> list[Finding]:
-    """Each finding once (a report loaded from xxgk JSON may carry findings the checks repeat)."""
-    seen: set[str] = set()
-    out = []
-    for f in found:
-        key = json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
 
 
 def _order(d: dict[str, Any]) -> tuple[int, str]:

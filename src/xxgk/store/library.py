@@ -306,7 +306,7 @@ class Library:
             doc = json.loads(base.document)
             changes = _apply_correction(doc, cells, reason.strip(), published)
             report = Report.from_dict(doc)
-            own = [f.to_dict() for f in findings.unique(checks.run(report))]
+            own = [f.to_dict() for f in checks.run(report)]
             number = (s.scalar(select(func.max(Version.number))
                                .where(Version.report_id == rep.id)) or 0) + 1
             v = Version(report_id=rep.id, number=number, source_id=base.source_id,
@@ -342,7 +342,7 @@ class Library:
                 assert v is not None
                 report = writer.load(v.document)
                 previous = writer.previous_report(s, rep.agency_id, rep.year)
-                found = findings.unique(checks.run(report, previous))
+                found = checks.run(report, previous)
                 findings.replace(s, v.id, [f.to_dict() for f in found])
                 writer.recount(s, rid)
                 audit(s, actor, "recheck", f"report:{rid}", {"findings": len(found)})
