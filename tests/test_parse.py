@@ -281,18 +281,20 @@ def test_year_and_agency_without_a_title() -> None:
 
 # --- the search over run-together digits ----------------------------------------------------------
 @settings(max_examples=200, deadline=None)
-@given(parts=st.lists(st.one_of(st.integers(0, 9), st.integers(10, 999), st.integers(1000, 99999)),
+@given(parts=st.lists(st.one_of(st.integers(0, 9), st.integers(10, 999), st.integers(1000, 99999),
+                                st.sampled_from(["—", "——", "/"])),
                       min_size=6, max_size=6),
        wrong=st.integers(-2, 2), spaces=st.lists(st.booleans(), min_size=6, max_size=6))
+@example(parts=[5, "——", 3, 0, 0, 0], wrong=0, spaces=[False] * 6)  # marks then digits in one run
 def test_strict_search_finds_exactly_the_splits_whose_total_adds_up(parts, wrong, spaces) -> None:
     """The strict search prunes by bounds on what the digits left can still print; on rows of
-    digits it must find exactly the readings of the full search whose total is the sum of its
-    parts, in the same order (the order decides among equally cheap readings)."""
+    digits and blank marks it must find exactly the readings of the full search whose total is
+    the sum of its parts, in the same order (the order decides among equally cheap readings)."""
     from xxgk.parse import candidates as C
     from xxgk.parse.pieces import text_line
     from xxgk.parse.tables import _t3_columns
 
-    total = max(0, sum(parts) + wrong)
+    total = max(0, sum(p for p in parts if isinstance(p, int)) + wrong)
     printed = "".join(str(p) + (" " if gap else "") for p, gap in zip(parts, spaces)) + str(total)
     line = text_line("（一）予以公开" + printed, Source(1))
     tokens = [p for p in line.pieces if p.kind == "value"]
@@ -304,7 +306,8 @@ def test_strict_search_finds_exactly_the_splits_whose_total_adds_up(parts, wrong
     assert [(c.cost, [s.raw for s in c.slots]) for c in strict] == \
            [(c.cost, [s.raw for s in c.slots]) for c in adds_up]
     if wrong == 0:
-        assert [s.value for s in adds_up[0].slots] == parts + [total] or len(adds_up) > 1
+        values = [p if isinstance(p, int) else None for p in parts]
+        assert [s.value for s in adds_up[0].slots] == values + [total] or len(adds_up) > 1
 
 
 def test_remembered_readings_take_each_reports_own_sources() -> None:

@@ -438,7 +438,10 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         g = group[ci] if ci < n else None
         if g is None or partial <= 0:
             return False
-        if partial >= 10 ** max(digits[ti] - off, 0):
+        # `off` counts marks, not digits, inside a run of blank marks ("——"): none are used yet.
+        at = runs[ti] if ti <= last else None
+        used = 0 if at is not None and at.marks else off
+        if partial >= 10 ** max(digits[ti] - used, 0):
             return True
         run = runs[ti] if ti == last else None
         if run is None or not run.digits:
