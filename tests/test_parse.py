@@ -327,3 +327,24 @@ def test_remembered_readings_take_each_reports_own_sources() -> None:
             assert other.source.span == (cell.source.span[0] + shift, cell.source.span[1] + shift)
             moved += 1
     assert moved > 100
+
+
+# --- a word processor's plain-text export: one cell per line, no indentation ----------------------
+LOTEXT_TRUTH = {
+    "lotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
+    "lotext_official_2021": FIXTURES.parent / "docx" / "official_2021.truth.json",
+    "lotext_seed_004": FIXTURES.parent / "checks" / "004_c50bb1760576b204.json",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOTEXT_TRUTH))
+def test_plain_text_export_with_one_cell_per_line_reads_every_cell(name: str) -> None:
+    """LibreOffice's "Text" export of a DOCX (tests/fixtures/parse/make_lotext.py): table 2's
+    values follow their row label on lines of their own, "-232" alone on a line is one signed
+    cell, blank cells are empty lines."""
+    from xxgk.load import load_report
+
+    want = load_report(LOTEXT_TRUTH[name])
+    got = parse_document(read_path(FIXTURES / f"{name}.txt"))
+    assert got.edition == want.edition and got.year == want.year
+    assert [k for k in want.spec.cell_keys() if got.value(k) != want.value(k)] == []

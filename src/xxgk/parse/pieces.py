@@ -37,6 +37,7 @@ MARKS = re.compile(r"[—―\-–/／]+")
 _UNITS = str.maketrans("萬億減", "万亿减")  # Traditional units and 減, same length
 _NUMBERING_AT = re.compile(r"\s*[.．、]\s*(?=[^\d\s])")  # .match(text, pos): right at pos
 _DIGITS = re.compile(r"\d+")
+_SIGNED_LINE = re.compile(r"\s*([+\-−]\d+(?:,\d{3})*(?:\.\d+)?)\s*")
 _TWO_DIGITS = re.compile(r"\d{2,}")
 
 
@@ -180,6 +181,10 @@ def _segment(text: str) -> tuple[tuple[PieceKind, int, int, bool], ...]:
     if len(t) != len(text):
         t = text.translate(_UNITS)
     out: list[tuple[PieceKind, int, int, bool]] = []
+    signed = _SIGNED_LINE.fullmatch(t)
+    if signed is not None:  # "-232" alone on its line: one signed cell, not a blank mark and 232
+        start, end = signed.span(1)
+        return (("value", start, end, _TWO_DIGITS.search(t, start, end) is not None),)
     pos = 0
     for m in TEXT_VALUE_RE.finditer(t):
         start, end = m.start(), m.end()

@@ -389,8 +389,11 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                                line.blanks_reliable, line.pieces[i], order)
             order += 1
             obs.add(current, _ncols(ed, key))
-        elif line.grid and not label_pieces and current is not None:
-            extra = _value_tokens(line.pieces, line.blanks_reliable)
+        elif not label_pieces and current is not None and current.grid == line.grid:
+            # Values on the lines after the label: a grid row split over lines, or text that
+            # prints one cell per line (a word processor's plain-text export of the table).
+            extra = _value_tokens(line.pieces, line.blanks_reliable) if line.grid else \
+                [p for p in line.pieces if p.kind == "value"]
             if extra and len(current.tokens) < _ncols(ed, current.key):
                 current.tokens.extend(extra)
     return obs
