@@ -330,21 +330,25 @@ def test_remembered_readings_take_each_reports_own_sources() -> None:
 
 
 # --- a word processor's plain-text export: one cell per line, no indentation ----------------------
-LOTEXT_TRUTH = {
+EXPORT_TRUTH = {
     "lotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
     "lotext_official_2021": FIXTURES.parent / "docx" / "official_2021.truth.json",
     "lotext_seed_004": FIXTURES.parent / "checks" / "004_c50bb1760576b204.json",
+    "pdftotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
+    "pdftotext_split_t3_2021": FIXTURES.parent / "docx" / "split_t3_2021.truth.json",
+    "pdftotext_seed_000": FIXTURES.parent / "checks" / "000_54387f4ad083ee8f.json",
 }
 
 
-@pytest.mark.parametrize("name", sorted(LOTEXT_TRUTH))
-def test_plain_text_export_with_one_cell_per_line_reads_every_cell(name: str) -> None:
-    """LibreOffice's "Text" export of a DOCX (tests/fixtures/parse/make_lotext.py): table 2's
-    values follow their row label on lines of their own, "-232" alone on a line is one signed
-    cell, blank cells are empty lines."""
+@pytest.mark.parametrize("name", sorted(EXPORT_TRUTH))
+def test_plain_text_exports_read_every_cell(name: str) -> None:
+    """Text exports made by tests/fixtures/parse/make_exports.py. LibreOffice's "Text" export:
+    table 2's values follow their row label on lines of their own, "-232" alone on a line is one
+    signed cell. `pdftotext -layout`: a label wrapped around its values ("2、其他法律行政法规禁" /
+    values / "止公开") or printed after them, vertical group labels between the rows."""
     from xxgk.load import load_report
 
-    want = load_report(LOTEXT_TRUTH[name])
+    want = load_report(EXPORT_TRUTH[name])
     got = parse_document(read_path(FIXTURES / f"{name}.txt"))
     assert got.edition == want.edition and got.year == want.year
     assert [k for k in want.spec.cell_keys() if got.value(k) != want.value(k)] == []

@@ -10,6 +10,7 @@ possible readings that `reconcile` chooses among.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field, replace
 
 from ..editions import Edition
@@ -96,6 +97,14 @@ class _T3Walker:
         self.positions: dict[int, dict[str, int]] = {}  # table → column key → grid column
         self.data_started: set[int] = set()
         self.exact_tables: set[int] = set()  # unreliable-blank tables whose rows are exact
+        # Running text: a line of values with no row label after a row that already has its
+        # values (row, index of the line's first token): see `place_spills`.
+        self.spills: list[tuple[Observed, int]] = []
+        # Running text: a numbered label no row matches ("5.要求行政机关确认或重", the rest of the
+        # label printed after the values) and the values after it, until a row label claims them.
+        self.unnamed: Observed | None = None
+        self.unnamed_after: str | None = None  # the row printed before it
+        self.orphans: list[tuple[str, list[Piece]]] = []  # (row printed before, values)
 
     def hit(self, text: str, bare_total: bool = True):
         """The row or group `text` names, updating the group context for groups. A bare "总计"
@@ -205,16 +214,71 @@ class _T3Walker:
         if is_sentence(line):
             return
         fresh: list[Observed] = []
+        loose: list[Piece] = []  # values before any row label of this line
+        claim: tuple[Observed, str] | None = None
         for p in line.pieces:
             if p.kind == "label":
                 h = self.hit(p.text)
                 if h is not None:
+                    if self.unnamed is not None:
+                        claim = (self.unnamed, self.unnamed_after or "")
+                        self.unnamed = None
                     fresh.append(self.start_row(h.key, [], False, False, p))
+                elif self.unnamed is None and self.current is not None and not self.current.grid \
+                        and _NUMBERED.match(p.text) and self.labels.match(p.text, self.group) is None:
+                    self.unnamed, self.unnamed_after = Observed("", [], False, False, p), self.current.key
+            elif p.kind == "value" and self.unnamed is not None:
+                self.unnamed.tokens.append(p)
             elif p.kind == "value" and self.current is not None and not self.current.grid:
-                self.current.tokens.append(p)
+                (self.current.tokens if fresh else loose).append(p)
+        if claim is not None and claim[0].tokens:
+            # The row label that follows takes the values printed between its label's halves;
+            # when it prints its own, they belong to a row not recognised (placed by order).
+            if fresh[0].tokens:
+                self.orphans.append((claim[1], claim[0].tokens))
+            else:
+                fresh[0].tokens.extend(claim[0].tokens)
+        if loose:
+            current = self.current
+            assert current is not None
+            if len(loose) >= 2 and len(current.tokens) >= 2:
+                # A second printed row under one label: the next row's label was split around
+                # its values and not recognised, or printed after them (`pdftotext -layout`).
+                self.spills.append((current, len(current.tokens)))
+            current.tokens.extend(loose)
         # Rows of running text are complete at the end of their paragraph.
         for o in fresh:
             self.obs.add(o, self.ncols)
+
+    def place_spills(self) -> None:
+        """Give each spilled line of values, and the values of an unrecognised numbered label,
+        to the row the edition prints next when that row was not seen or was seen without
+        values; otherwise a spilled line stays where it was printed."""
+        if self.unnamed is not None and self.unnamed.tokens:
+            self.orphans.append((self.unnamed_after or "", self.unnamed.tokens))
+        for row, at in reversed(self.spills):  # later spills of one row first: indexes hold
+            if self.obs.rows.get(row.key) is row and self._give(row.key, row.tokens[at:]):
+                del row.tokens[at:]
+        for after, tokens in self.orphans:
+            self._give(after, tokens)
+
+    def _give(self, after: str, tokens: list[Piece]) -> bool:
+        order = [r.key for r in self.ed.t3_rows]
+        following = order.index(after) + 1 if after in order else len(order)
+        if following == len(order):
+            return False
+        key = order[following]
+        target = self.obs.rows.get(key)
+        if target is not None and target.tokens:
+            return False  # the next row has its own values
+        if target is None:
+            self.obs.rows[key] = Observed(key, list(tokens), False, False, None, self.order)
+        else:
+            target.tokens.extend(tokens)
+        return True
+
+
+_NUMBERED = re.compile(r"\s*[（(]?[一二三四五六七八九\d][)）.、．]")  # "5.", "（五）", "3、"
 
 
 def is_sentence(line: Line) -> bool:
@@ -252,6 +316,7 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
             w.grid(lines, k)
         else:
             w.text(line)
+    w.place_spills()
     return w.obs
 
 
