@@ -352,3 +352,13 @@ def test_plain_text_exports_read_every_cell(name: str) -> None:
     got = parse_document(read_path(FIXTURES / f"{name}.txt"))
     assert got.edition == want.edition and got.year == want.year
     assert [k for k in want.spec.cell_keys() if got.value(k) != want.value(k)] == []
+
+
+def test_text_listing_a_table_column_by_column_is_an_error_not_blank_rows() -> None:
+    """Plain `pdftotext` prints every row label, then every number: no row is read as blank."""
+    got = parse_document(read_path(FIXTURES / "pdftotext_raw_seed_000.txt"))
+    unordered = [f for f in got.findings if f.rule == "R-unordered"]
+    assert {f.severity for f in unordered} == {"error"}
+    assert any("表三" in f.message for f in unordered) and any("表二" in f.message for f in unordered)
+    t3 = [c for k, c in got.cells.items() if k.startswith("t3.")]
+    assert all(c.status == "missing" for c in t3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from ..editions import Edition
 from ..textnorm import fold
@@ -45,6 +46,8 @@ class TableObservation:
     rows: dict[str, Observed] = field(default_factory=dict)
     columns: dict[str, list[str]] = field(default_factory=dict)  # t2 block → printed column order
     units: dict[str, str] = field(default_factory=dict)  # "block.column" → unit its header prints
+    # Rows of running text dropped because the text is not in row order (`drop_if_unordered`).
+    unordered: list[str] = field(default_factory=list)
 
     def add(self, obs: Observed, expected: int) -> None:
         """Keep, per row key, the observation whose token count best fits the columns (a label
@@ -317,7 +320,23 @@ def observe_t3(lines: list[Line], ed: Edition) -> TableObservation:
         else:
             w.text(line)
     w.place_spills()
+    drop_if_unordered(w.obs, lambda key: w.ncols)
     return w.obs
+
+
+def drop_if_unordered(obs: TableObservation, ncols: Callable[[str], int], over: int = 2,
+                      prefix: str = "") -> None:
+    """Text that lists a table column by column (`pdftotext` without -layout: every label, then
+    every number) leaves most rows of running text without a value and a row holding more than
+    `over` times as many values (printed numbers) as it has cells. Those rows (of the rows whose key starts with
+    `prefix`: one table-2 block) are dropped (not found), never read as blank."""
+    text_rows = [o for o in obs.rows.values() if not o.grid and o.key.startswith(prefix)]
+    empty = [o.key for o in text_rows if not o.tokens]
+    overfull = [o.key for o in text_rows if len(o.tokens) > over * ncols(o.key)]
+    if overfull and len(empty) * 2 >= len(text_rows):
+        for key in empty + overfull:
+            del obs.rows[key]
+        obs.unordered += empty + overfull
 
 
 def _per_edition(fn):
@@ -461,6 +480,11 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                 [p for p in line.pieces if p.kind == "value"]
             if extra and len(current.tokens) < _ncols(ed, current.key):
                 current.tokens.extend(extra)
+            elif extra and not line.grid:
+                current.tokens.extend(extra)  # more than the row holds: see drop_if_unordered
+    for bkey in {key.split(".")[0] for key in obs.rows}:
+        # Values on lines of their own are one cell each: more than the row has is no reading.
+        drop_if_unordered(obs, lambda key: _ncols(ed, key), 1, bkey + ".")
     return obs
 
 
