@@ -337,6 +337,8 @@ EXPORT_TRUTH = {
     "pdftotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
     "pdftotext_split_t3_2021": FIXTURES.parent / "docx" / "split_t3_2021.truth.json",
     "pdftotext_seed_000": FIXTURES.parent / "checks" / "000_54387f4ad083ee8f.json",
+    "plumber_seed_002": FIXTURES.parent / "checks" / "002_4b3fe3c3b758daf8.json",
+    "plumber_nested_layout_2021": FIXTURES.parent / "docx" / "nested_layout_2021.truth.json",
 }
 
 
@@ -345,7 +347,8 @@ def test_plain_text_exports_read_every_cell(name: str) -> None:
     """Text exports made by tests/fixtures/parse/make_exports.py. LibreOffice's "Text" export:
     table 2's values follow their row label on lines of their own, "-232" alone on a line is one
     signed cell. `pdftotext -layout`: a label wrapped around its values ("2、其他法律行政法规禁" /
-    values / "止公开") or printed after them, vertical group labels between the rows."""
+    values / "止公开") or printed after them, vertical group labels between the rows. pdfplumber's
+    tables: every row as many tab fields, so an empty field is a blank cell, not a lost one."""
     from xxgk.load import load_report
 
     want = load_report(EXPORT_TRUTH[name])

@@ -78,7 +78,10 @@ def test_seed_forms_and_provenance(path: Path) -> None:
     assert doc.form == ("pdf-text" if path.name.startswith("seed_004") else "docx-text")
     assert doc.title is None
     assert len(doc.tables()) == 3
-    assert all(t.blanks_reliable == (doc.form == "docx-text") for t in doc.tables())
+    if doc.form == "docx-text":
+        assert all(t.blanks_reliable for t in doc.tables())
+    else:  # tables 2 and 3 lost cells (rows of uneven width); table 4 prints 15 fields a row
+        assert [t.blanks_reliable for t in doc.tables()] == [False, False, True]
     assert_provenance(text, doc)
     assert not any("bookmark" in p.text for p in doc.paragraphs())
 
@@ -143,7 +146,8 @@ def test_seed_003_nbsp_lines_are_blank() -> None:
 def test_seed_004_pdf_rows() -> None:
     text, doc = load("seed_004_*.txt")
     t2, t3, t4 = doc.tables()
-    assert not t2.blanks_reliable and not t3.blanks_reliable and not t4.blanks_reliable
+    assert not t2.blanks_reliable and not t3.blanks_reliable
+    assert t4.blanks_reliable and {len(r) for r in t4.rows} == {15}  # every cell kept in place
     assert texts(t2.rows[0]) == ["第二十条第（一）项", "", "", ""]
     assert texts(t2.rows[-1]) == ["政府集中采购", "97", "1.8 亿元"]  # after a blank line
     assert not any("--" in c.text for r in t2.rows for c in r)  # the rule line is dropped
@@ -376,3 +380,20 @@ def test_read_bytes_dispatches_html(monkeypatch: pytest.MonkeyPatch) -> None:
     page = "<html><head><title>年报</title></head><body><p>一、总体情况</p></body></html>".encode()
     assert readers.read_bytes(page, "a.html").form == "html-stub"
     assert readers.read_bytes("一、总体情况\n".encode(), "a.txt").form == "web-text"
+
+
+def test_pdf_tab_rows_of_one_width_keep_their_blanks() -> None:
+    """A table extractor that keeps every cell in place (pdfplumber: one field per grid column,
+    empty for blank and merged cells) prints every row with as many fields: its blanks are blank
+    cells, not lost ones, and its columns line up with the header's."""
+    rows = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况\t\t\t\t\t\t",
+            "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
+            "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t",
+            "一、本年新收政府信息公开申请数量\t\t\t12\t3\t\t\t\t\t15"]
+    doc = read_text("三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n", "plumber.txt")
+    (table,) = doc.tables()
+    assert table.blanks_reliable and table.columns_aligned
+    uneven = read_text("三、收到和处理政府信息公开申请情况\n" + "\n".join(rows + ["（七）总计\t\t9\t0\t0"]) + "\n",
+                       "lost.txt")
+    assert not uneven.tables()[0].blanks_reliable
+

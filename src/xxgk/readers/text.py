@@ -361,6 +361,7 @@ def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
     """Read PDF-extracted tab rows starting at lines[i], across blank lines, rules and page
     furniture; return the index after the last row."""
     rows: list[list[GridCell]] = []
+    widths: set[int] = set()  # fields per row; a label fragment counts as a width of its own
     j = end = i
     while j < len(lines):
         line = lines[j]
@@ -368,15 +369,21 @@ def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
             cells = _split_row(line)
             if any(c.text for c in cells):
                 rows.append(cells)
+                widths.add(len(cells))
             end = j + 1
         elif line.kind == "text" and _label_fragment(lines, j):
             p = paragraph(line)
             rows.append([GridCell(p.text, p.source)])
+            widths.add(1)
             end = j + 1
         elif line.kind not in ("empty", "space", "drop"):
             break
         j += 1
-    return end, Table(rows, Source(line=lines[i].no), blanks_reliable=False)
+    # A table extractor that keeps every cell in place (pdfplumber's tables: one field per grid
+    # column, empty fields for blank and merged cells) prints every row with as many fields;
+    # text that lost or collapsed cells does not. Only the former's blanks can be trusted.
+    whole = len(rows) >= 3 and len(widths) == 1 and min(widths) >= 4
+    return end, Table(rows, Source(line=lines[i].no), blanks_reliable=whole, columns_aligned=whole)
 
 
 def _docx_mode(lines: list[Line]) -> bool:
