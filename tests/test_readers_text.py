@@ -397,3 +397,34 @@ def test_pdf_tab_rows_of_one_width_keep_their_blanks() -> None:
                        "lost.txt")
     assert not uneven.tables()[0].blanks_reliable
 
+
+
+# --- a browser's copy of a report page ----------------------------------------------------------
+@pytest.mark.parametrize("name", ["browser_word_2019", "browser_word_2021", "browser_clean_2021"])
+def test_browser_copies_of_report_pages_read_every_cell(name: str) -> None:
+    """Chromium's innerText of a page (tests/fixtures/text/make_browser_copies.py): Word pages
+    break cells with lone tabs between empty lines; clean pages print merged labels once."""
+    from xxgk.load import load_report
+    from xxgk.parse import parse_document
+
+    path = FIXTURES / f"{name}.txt"
+    text = path.read_text(encoding="utf-8")
+    doc = read_text(text, path.name)
+    assert doc.form == ("web-copy" if "_word_" in name else "pdf-text")
+    t3 = next(t for t in doc.tables() if any("本年新收" in c.text for r in t.rows for c in r))
+    assert t3.blanks_reliable  # every cell kept: a blank is a blank, not a lost cell
+    assert_provenance(text, doc)
+    want = load_report(FIXTURES / f"{name}.truth.json")
+    got = parse_document(doc)
+    assert [k for k in want.spec.cell_keys() if got.value(k) != want.value(k)] == []
+
+
+def test_browser_copy_of_a_word_page_splits_rows_from_the_text_around_them() -> None:
+    """The last row of a table and the heading after it are one empty line apart, like a cell's
+    paragraphs: the heading is a paragraph, not part of the row's last cell."""
+    _, doc = load("browser_word_2019.txt")
+    t3 = next(t for t in doc.tables() if any("本年新收" in c.text for r in t.rows for c in r))
+    assert not any("三、" in c.text and "情况" in c.text for r in t3.rows for c in r)
+    assert any(p.text.startswith("三、收到和处理政府信息") for p in doc.paragraphs())
+    first = next(r for r in t3.rows if r[0].text.startswith("一、本年新收"))
+    assert len(first) == 8 and all(c.text == "" or c.text.isdigit() for c in first[1:])

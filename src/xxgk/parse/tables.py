@@ -168,12 +168,16 @@ class _T3Walker:
             self.header(line)
         found = self.row_in(line.pieces)
         labels, values = line.labels(), line.values()
-        if found is None and values and labels and not line.blanks_reliable:
+        if found is None and values and labels and not (line.blanks_reliable and line.aligned):
             found = self._split_label(lines, k)
         if found is None:
-            if values and self.current is not None and self.current.grid and not self.current.tokens:
-                # Values printed on the line after a label split over two lines (PDF text).
-                self.current.tokens.extend(_value_tokens(line.pieces, line.blanks_reliable))
+            current = self.current
+            if values and current is not None and not current.tokens and (
+                    current.grid or (k > 0 and any(p is current.label for p in lines[k - 1].pieces))):
+                # Values printed on the line after a label split over two lines (PDF text; a
+                # browser's copy of a cell with a line break: the label's head is a paragraph).
+                current.tokens.extend(_value_tokens(line.pieces, line.blanks_reliable))
+                current.grid, current.blanks_reliable = True, line.blanks_reliable
             return
         i, key = found
         label = line.pieces[i] if i >= 0 else labels[0]
@@ -188,7 +192,9 @@ class _T3Walker:
                 got = by_col.get(col)
                 tokens.append(got if got is not None else Piece("", "empty", label.source, col=col))
         else:
-            tokens = _value_tokens(line.pieces[i + 1:] if i >= 0 else line.pieces, reliable)
+            # A split label's own fragment is the line's last label: the values follow it.
+            at = i if i >= 0 else max(j for j, p in enumerate(line.pieces) if p.kind == "label")
+            tokens = _value_tokens(line.pieces[at + 1:], reliable)
         self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
 
     def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:

@@ -5,7 +5,10 @@
   per line); "[bookmark: …]" lines are dropped. Blank cells are reliable.
 - **PDF-extracted**: one printed row per line, cells separated by tabs, cells lost or misplaced;
   rows may be interrupted by blank lines, "----\t----" rules and page furniture. Blank cells are
-  not reliable (`Table.blanks_reliable=False`), empty strings are kept as cells.
+  not reliable (`Table.blanks_reliable=False`), empty strings are kept as cells — unless every
+  row prints as many fields (a table extractor such as pdfplumber's) or as many after its last
+  label (a browser's copy of an HTML table): then nothing was lost and blanks are blanks.
+- **Browser copies of Word-exported pages** (cells broken by lone tabs): see `webcopy.py`.
 - **Markdown** (pipe tables): see `markdown.py`.
 - **Web-copied / crawled**: no tabs, no pipes; table rows run together on one line. These are
   emitted as paragraphs; the parser segments them by labels.
@@ -45,6 +48,7 @@ _FOOTER = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMERIC = re.compile(r"^[+\-−]?\d[\d,]*(?:\.\d+)?$")
+_NULL_MARKS = frozenset(["—", "——", "-", "/", "／", "－", "无"])
 # Numbered headings: a page header is never one, and a label fragment inside a PDF table never
 # looks like a section heading.
 _HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*、|第[一二三四五六七八九十]+[章节部])")
@@ -383,7 +387,24 @@ def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
     # column, empty fields for blank and merged cells) prints every row with as many fields;
     # text that lost or collapsed cells does not. Only the former's blanks can be trusted.
     whole = len(rows) >= 3 and len(widths) == 1 and min(widths) >= 4
-    return end, Table(rows, Source(line=lines[i].no), blanks_reliable=whole, columns_aligned=whole)
+    return end, Table(rows, Source(line=lines[i].no), blanks_reliable=whole or _complete(rows),
+                      columns_aligned=whole)
+
+
+def _complete(rows: list[list[GridCell]]) -> bool:
+    """Every row that prints a number has as many fields after its last text field: a copy of
+    an HTML table (merged label cells printed once, so rows differ in width on the left only)
+    that kept every value cell, empty ones included."""
+    trailing: set[int] = set()
+    for row in rows:
+        texts = [c.text for c in row]
+        if not any(_NUMERIC.match(t) for t in texts):
+            continue
+        last_label = max((k for k, t in enumerate(texts) if t and not _NUMERIC.match(t)
+                          and t not in _NULL_MARKS), default=-1)
+        trailing.add(len(texts) - 1 - last_label)
+    return len(trailing) == 1 and min(trailing) >= 2 and \
+        sum(1 for row in rows if any(_NUMERIC.match(c.text) for c in row)) >= 3
 
 
 def _docx_mode(lines: list[Line]) -> bool:
@@ -433,7 +454,11 @@ def read_text(text: str, name: str) -> Document:
     """Read extracted, copied or converted report text into paragraphs and table grids."""
     from . import markdown as md
 
+    from . import webcopy
+
     lines = scan(text)
+    if webcopy.is_web_copy(lines):
+        return webcopy.read_web_copy(lines, name)
     return build(lines, name, md.is_markdown(lines, name))
 
 
