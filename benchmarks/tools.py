@@ -22,6 +22,7 @@ import argparse
 import json
 import pathlib
 import random
+import os
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,8 @@ def _truths(n: int) -> dict[str, tuple[dict, object]]:
 
 
 def _soffice(src: pathlib.Path, to: str) -> pathlib.Path:
-    subprocess.run(["soffice", "--headless", "--convert-to", to, "--outdir", str(src.parent), str(src)],
+    subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/xxgk-soffice-{os.getpid()}", "--headless",
+                    "--convert-to", to, "--outdir", str(src.parent), str(src)],
                    check=True, capture_output=True, timeout=300)
     return src.with_suffix("." + to.split(":")[0])
 

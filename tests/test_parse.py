@@ -334,6 +334,7 @@ EXPORT_TRUTH = {
     "lotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
     "lotext_official_2021": FIXTURES.parent / "docx" / "official_2021.truth.json",
     "lotext_seed_004": FIXTURES.parent / "checks" / "004_c50bb1760576b204.json",
+    "lotext_blanks_2021": FIXTURES / "lotext_blanks_2021.truth.json",
     "pdftotext_official_2019": FIXTURES.parent / "docx" / "official_2019.truth.json",
     "pdftotext_split_t3_2021": FIXTURES.parent / "docx" / "split_t3_2021.truth.json",
     "pdftotext_seed_000": FIXTURES.parent / "checks" / "000_54387f4ad083ee8f.json",
@@ -346,7 +347,7 @@ EXPORT_TRUTH = {
 def test_plain_text_exports_read_every_cell(name: str) -> None:
     """Text exports made by tests/fixtures/parse/make_exports.py. LibreOffice's "Text" export:
     table 2's values follow their row label on lines of their own, "-232" alone on a line is one
-    signed cell. `pdftotext -layout`: a label wrapped around its values ("2、其他法律行政法规禁" /
+    signed cell, an empty line between a row's values is a blank cell. `pdftotext -layout`: a label wrapped around its values ("2、其他法律行政法规禁" /
     values / "止公开") or printed after them, vertical group labels between the rows. pdfplumber's
     tables: every row as many tab fields, so an empty field is a blank cell, not a lost one."""
     from xxgk.load import load_report

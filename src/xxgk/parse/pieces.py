@@ -213,7 +213,10 @@ def lines_of(doc: Document) -> list[Line]:
     out: list[Line] = []
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
-            out.append(text_line(block.text, block.source))
+            if block.text:
+                out.append(text_line(block.text, block.source))
+            else:  # a blank cell of text that prints one cell per line
+                out.append(Line([Piece("", "empty", block.source)], False, text="", source=block.source))
         elif isinstance(block, Table):
             for row in block.rows:
                 out.append(grid_line(row, i, block.blanks_reliable, block.columns_aligned))

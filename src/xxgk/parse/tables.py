@@ -236,6 +236,12 @@ class _T3Walker:
                 elif self.unnamed is None and self.current is not None and not self.current.grid \
                         and _NUMBERED.match(p.text) and self.labels.match(p.text, self.group) is None:
                     self.unnamed, self.unnamed_after = Observed("", [], False, False, p), self.current.key
+            elif p.kind == "empty":
+                # A blank cell of text printed one cell per line: it counts until the row is full.
+                current = self.unnamed or self.current
+                if current is not None and not current.grid and len(current.tokens) < self.ncols:
+                    current.tokens.append(p)
+                    current.blanks_reliable = True
             elif p.kind == "value" and self.unnamed is not None:
                 self.unnamed.tokens.append(p)
             elif p.kind == "value" and self.current is not None and not self.current.grid:
@@ -483,11 +489,13 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
             # Values on the lines after the label: a grid row split over lines, or text that
             # prints one cell per line (a word processor's plain-text export of the table).
             extra = _value_tokens(line.pieces, line.blanks_reliable) if line.grid else \
-                [p for p in line.pieces if p.kind == "value"]
+                [p for p in line.pieces if p.kind in ("value", "empty")]
             if extra and len(current.tokens) < _ncols(ed, current.key):
                 current.tokens.extend(extra)
-            elif extra and not line.grid:
-                current.tokens.extend(extra)  # more than the row holds: see drop_if_unordered
+                if any(p.kind == "empty" for p in extra):
+                    current.blanks_reliable = True  # text printed one cell per line
+            elif extra and not line.grid:  # more than the row holds: see drop_if_unordered
+                current.tokens.extend(p for p in extra if p.kind == "value")
     for bkey in {key.split(".")[0] for key in obs.rows}:
         # Values on lines of their own are one cell each: more than the row has is no reading.
         drop_if_unordered(obs, lambda key: _ncols(ed, key), 1, bkey + ".")

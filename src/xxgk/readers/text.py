@@ -419,11 +419,15 @@ def scan_blocks(lines: list[Line], markdown: bool = False) -> list[Block | Regio
     from . import markdown as md  # markdown.py builds on this module
 
     docx = _docx_mode(lines)
+    blank_cells = not markdown and _one_cell_per_line(lines)
     out: list[Block | Region] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.kind in ("pipe", "pipe_sep") and markdown:
+        if blank_cells and line.kind in ("empty", "space") and _beside_a_value(lines, i):
+            out.append(Paragraph("", Source(line.no, (0, 0))))  # a blank cell, kept in its place
+            i += 1
+        elif line.kind in ("pipe", "pipe_sep") and markdown:
             i, region = md.read_pipe_table(lines, i)
             out.append(region)
         elif line.kind == "docx_cell" and docx:
@@ -438,6 +442,30 @@ def scan_blocks(lines: list[Line], markdown: bool = False) -> list[Block | Regio
                 out.append(md.paragraph(line) if markdown else paragraph(line))
             i += 1
     return out
+
+
+def _value_line(line: Line | None) -> bool:
+    if line is None or line.kind != "text":
+        return False
+    text = content(line)
+    return bool(_NUMERIC.match(text)) or text in _NULL_MARKS
+
+
+def _one_cell_per_line(lines: list[Line]) -> bool:
+    """A word processor's text export (LibreOffice's "Text"): no tabs, a table cell per line, a
+    blank cell as an empty line — empty lines between the values of one row."""
+    if any(line.kind in ("tab_row", "docx_cell", "pipe") for line in lines):
+        return False
+    values = [i for i, line in enumerate(lines) if _value_line(line)]
+    gaps = sum(1 for a, b in zip(values, values[1:])
+               if b - a > 1 and all(lines[k].kind in ("empty", "space") for k in range(a + 1, b)))
+    return len(values) >= 20 and gaps >= 3
+
+
+def _beside_a_value(lines: list[Line], i: int) -> bool:
+    """An empty line right after a value or right before one: a blank cell of a row, not the
+    space between paragraphs."""
+    return _value_line(_neighbour(lines, i, -1)) or _value_line(_neighbour(lines, i, 1))
 
 
 def _form(regions: list[Region], markdown: bool) -> str:
