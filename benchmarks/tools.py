@@ -22,6 +22,7 @@ import argparse
 import json
 import pathlib
 import random
+import re
 import os
 import shutil
 import subprocess
@@ -136,7 +137,7 @@ def main() -> int:
     print("| text | reports | strict cells | lenient | metadata | reports fully right |")
     print("|---|---:|---:|---:|---:|---:|")
     for form, by_name in texts.items():
-        group = work / form.split(" ")[0].replace("(", "")
+        group = work / re.sub(r"[^\w]+", "-", form).strip("-")
         for part in ("truth", "text", "parsed"):
             shutil.rmtree(group / part, ignore_errors=True)
             (group / part).mkdir(parents=True)

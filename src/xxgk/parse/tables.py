@@ -228,6 +228,14 @@ class _T3Walker:
         for p in line.pieces:
             if p.kind == "label":
                 h = self.hit(p.text)
+                if h is None and self.unnamed is not None and self.unnamed.label is not None:
+                    # The rest of a wrapped label: "1.申请人无正当理由逾期不补" / "正、行政机关…".
+                    h = self.hit(self.unnamed.label.text + p.text)
+                    if h is not None:
+                        row = self.start_row(h.key, self.unnamed.tokens, False, False, self.unnamed.label)
+                        self.unnamed = None
+                        fresh.append(row)
+                        continue
                 if h is not None:
                     if self.unnamed is not None:
                         claim = (self.unnamed, self.unnamed_after or "")
