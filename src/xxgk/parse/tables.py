@@ -264,9 +264,11 @@ class _T3Walker:
         if loose:
             current = self.current
             assert current is not None
-            if len(loose) >= 2 and len(current.tokens) >= 2:
-                # A second printed row under one label: the next row's label was split around
-                # its values and not recognised, or printed after them (`pdftotext -layout`).
+            stray = any(p.kind == "label" for p in line.pieces)  # "三" of a vertical group label
+            if current.tokens and (len(loose) >= 2 and len(current.tokens) >= 2 or stray):
+                # A second printed row under one label, or values beside a stray character of
+                # a vertical group label: the next row's label was split around its values and
+                # not recognised, or printed after them (`pdftotext -layout`).
                 self.spills.append((current, len(current.tokens)))
             current.tokens.extend(loose)
         # Rows of running text are complete at the end of their paragraph.
