@@ -339,6 +339,7 @@ EXPORT_TRUTH = {
     "pdftotext_split_t3_2021": FIXTURES.parent / "docx" / "split_t3_2021.truth.json",
     "pdftotext_seed_000": FIXTURES.parent / "checks" / "000_54387f4ad083ee8f.json",
     "pdftotext_rendered_2021": FIXTURES.parent / "docx" / "official_2021.truth.json",  # 3-line labels
+    "pdftotext_seed_002": FIXTURES.parent / "checks" / "002_4b3fe3c3b758daf8.json",  # "三   0"
     "plumber_seed_002": FIXTURES.parent / "checks" / "002_4b3fe3c3b758daf8.json",
     "plumber_nested_layout_2021": FIXTURES.parent / "docx" / "nested_layout_2021.truth.json",
 }
