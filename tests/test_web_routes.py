@@ -31,6 +31,7 @@ SIGNED_IN = EVERYONE - {ANON}
 REVIEWERS = frozenset({REVIEWER, ADMIN})
 CORRECTORS = frozenset({EDITOR, REVIEWER, ADMIN})
 COMPOSERS = frozenset({EDITOR, ADMIN})
+UPLOADERS = frozenset({EDITOR, REVIEWER, ADMIN})  # within their scope: see test_web_security
 ADMINS = frozenset({ADMIN})
 READERS_OF_REGIONS = frozenset({VIEWER, REVIEWER, ADMIN})  # editors see their own agency only
 
@@ -44,8 +45,9 @@ EXPECTED: dict[str, tuple[frozenset[str], int]] = {
     "GET /": (SIGNED_IN, 303),
     "GET /search": (SIGNED_IN, 200),
     "GET /api/search": (SIGNED_IN, 200),
-    "GET /upload": (REVIEWERS, 200),
-    "POST /api/uploads": (REVIEWERS, 200),
+    "GET /upload": (UPLOADERS, 200),
+    "GET /api/uploads": (UPLOADERS, 200),
+    "POST /api/uploads": (UPLOADERS, 200),  # a file of the editor's agency, in the reviewer's region
     "GET /reports/{rid}": (SIGNED_IN, 200),
     "GET /api/reports/{rid}": (SIGNED_IN, 200),
     "GET /reports/{rid}/cells/{key}/source": (SIGNED_IN, 200),
@@ -154,7 +156,7 @@ def _request(role: str, c, wl, route: str, fp: str, year2: int) -> Any:  # type:
         "GET /regions": lambda: c.get(url, params={"year": 2020}),
         "GET /api/regions": lambda: c.get(url, params={"year": 2020}),
         "POST /api/uploads": lambda: c.post(url, headers=h, files=[
-            ("files", ("extra.txt", (wl.seed_bytes + b"\n").decode("utf-8").encode("utf-8")))]),
+            ("files", ("2023.json", wl.seed_bytes))]),
         "POST /reports/{rid}/findings/{fingerprint}/review": lambda: c.post(url, data={**form, "state": "confirmed"}),
         "POST /api/reports/{rid}/findings/{fingerprint}/review": lambda: c.post(url, json={"state": "dismissed"}, headers=h),
         "POST /reports/{rid}/check": lambda: c.post(url, data={**form, "cell.t3.new_received.total": "7"}),
@@ -220,5 +222,39 @@ def test_every_route_for_every_role(role: str, template, tmp_path) -> None:  # t
 
 
 def _seed() -> bytes:
-    from web_support import SEEDS
-    return SEEDS[1].read_bytes()
+    """A 2023 report of 桦川县人民政府 (xxgk-report JSON): inside every uploader's scope, and a
+    new report, so the findings the other routes review stay as they are."""
+    report = synth.random_report(random.Random(11), "2021", year=2023, agency=EDITOR_AGENCY)
+    return report.to_json().encode("utf-8")
+
+
+# Every page and the JSON route that serves its data (issue 6: "every page's data is available as
+# JSON"). The login page's data is the CSRF token; "/" only redirects.
+JSON_TWINS = {
+    "/login": "/api/csrf",
+    "/": None,
+    "/search": "/api/search",
+    "/upload": "/api/uploads",
+    "/reports/{rid}": "/api/reports/{rid}",
+    "/reports/{rid}/cells/{key}/source": "/api/reports/{rid}/cells/{key}/source",
+    "/reports/{rid}/cells/{key}/crop.png": "/api/reports/{rid}/cells/{key}/source",  # the box
+    "/reports/{rid}/correct": "/api/reports/{rid}",
+    "/reports/{rid}/versions": "/api/reports/{rid}/diff",
+    "/compare": "/api/compare",
+    "/regions": "/api/regions",
+    "/dashboard": "/api/dashboard",
+    "/compose": "/api/compose/draft",
+    "/users": "/api/users",
+}
+
+
+def test_every_page_has_its_json_twin(template) -> None:  # type: ignore[no-untyped-def]
+    routes = set(EXPECTED)
+    pages = {r.split(" ", 1)[1] for r in routes if r.startswith("GET /")
+             and not r.startswith(("GET /api/", "GET /static", "GET /openapi.json"))}
+    assert pages == set(JSON_TWINS)
+    for page, twin in JSON_TWINS.items():
+        if twin is not None:
+            assert f"GET {twin}" in routes, page
+            # The twin is no looser than the page: the same roles may use it.
+            assert EXPECTED[f"GET {twin}"][0] >= EXPECTED[f"GET {page}"][0] - {"anonymous"}, page

@@ -97,7 +97,7 @@ def test_login_throttling(app) -> None:  # type: ignore[no-untyped-def]
     r = c.post("/api/login", json={"username": "reviewer", "password": PASSWORD},
                headers={"X-CSRF-Token": c.csrf})
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
-    app.state.throttle.succeeded("user:reviewer", "ip:testclient")  # others use this account
+    app.state.throttle.forget("user:reviewer", "ip:testclient")  # others use this account
 
 
 def test_failed_and_successful_logins_are_audited(app, wl) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +106,7 @@ def test_failed_and_successful_logins_are_audited(app, wl) -> None:  # type: ign
     c.login("editor")
     actions = [a.action for a in wl.lib.audit(limit=5)]
     assert actions[:2] == ["web.login", "web.login_failed"]
-    app.state.throttle.succeeded("user:editor", "ip:testclient")
+    app.state.throttle.forget("user:editor", "ip:testclient")
 
 
 def test_scopes(app, wl) -> None:  # type: ignore[no-untyped-def]

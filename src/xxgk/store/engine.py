@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 ENV_VAR = "XXGK_DB"
 # The newest migration. Opening a library compares it with the database's without loading
 # Alembic (a third of a second); tests hold it equal to the migrations' head.
-HEAD = "0001"
+HEAD = "0002"
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "xxgk_write"
 _MIGRATION_LOCK = 0x78786B67  # "xxgk": PostgreSQL advisory lock held while migrating

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .. import checks, editions
 from ..model import Report
 from ..query import Filters, where
-from . import agencies, engine as engines, findings, users, views, writer
+from . import agencies, engine as engines, findings, sessions, users, views, writer
 from .models import (Agency, AuditEntry, FindingRecord, Narrative, ReportRecord,
                      Review, SourceFile, User, Version, figures)
 from .records import (REVIEW_STATES, AgencyInfo, AuditRecord, CellDelta, Dashboard,
@@ -450,6 +450,7 @@ class Library:
         with self.write() as s:
             u = _user(s, username)
             u.password_hash = users.hash_password(password)
+            sessions.end_all(s, u.id)  # a stolen session must not outlive the password
             audit(s, actor, "user.password", f"user:{u.id}", {"username": u.username})
             return users.info(s, u)
 
@@ -457,6 +458,8 @@ class Library:
         with self.write() as s:
             u = _user(s, username)
             u.disabled = disabled
+            if disabled:
+                sessions.end_all(s, u.id)
             audit(s, actor, "user.disable" if disabled else "user.enable", f"user:{u.id}",
                   {"username": u.username})
             return users.info(s, u)
@@ -471,6 +474,8 @@ class Library:
                 agency if agency is not None else u.agency_id)
             before = (u.role, u.region, u.agency_id)
             u.role, u.region, u.agency_id = new_role, region_v, agency_id
+            if (u.role, u.region, u.agency_id) != before:
+                sessions.end_all(s, u.id)  # signed in again under the new rights
             audit(s, actor, "user.update", f"user:{u.id}",
                   {"username": u.username, "before": list(before),
                    "after": [u.role, u.region, u.agency_id]})

@@ -166,6 +166,31 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSession(Base):
+    """A signed-in web session, revocable: the cookie carries a random token, this row its SHA-256
+    (a copy of the table is no key to anyone's session). Logging out deletes the row; a password,
+    role or region change and disabling the user delete all of the user's rows."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class LoginAttempt(Base):
+    """A sign-in attempt by account and by client address, while its password is being checked
+    (`failed` false) and, once it failed, as a failure: throttling that every server process sees."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)  # "user:<name>" | "ip:<address>"
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit"
 

@@ -10,13 +10,17 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, bindparam, case, func, literal, select
 
 from .. import editions
 from ..checks.catalogue import RULES
 from ..query import Filters, contains, in_region, normalise_region, where
 from . import agencies
-from .models import Agency, FindingRecord, Narrative, ReportRecord, Review, figures
+from .models import (Agency, FindingRecord, Narrative, ReportRecord, Review, SourceFile, Version,
+                     figures)
+from .records import Review as ReviewState
+from .records import ReportDetail, ReportRow, StoredFinding, VersionInfo, aware
+from .writer import load as load_document
 from .records import (AgencyYear, Dashboard, OutcomeRow, RegionNode, RuleCount, SearchHit,
                       YearTrend)
 
@@ -267,3 +271,52 @@ def same_year_narratives(lib: "Library", year: int,
         texts[rid][section] = text
         by[rid] = (agency, texts[rid])
     return [(rid, agency, secs) for rid, (agency, secs) in by.items()]
+
+
+# -- the report page -----------------------------------------------------------------------------------
+# Built once: a statement made anew per call costs its construction and SQLAlchemy's adaptation of
+# the cached compiled form to the new objects, more than the query itself.
+_R, _A, _V, _S, _F, _W = ReportRecord, Agency, Version, SourceFile, FindingRecord, Review
+_PAGE_ROW = (select(_R.id, _R.agency_id, _A.name, _A.region, _A.kind, _R.year, _R.edition,
+                    _R.published, _R.deadline, _R.source, _R.title, _R.errors, _R.warnings,
+                    _R.current_version_id, _R.updated_at)
+             .join(_A, _A.id == _R.agency_id).where(_R.id == bindparam("rid")))
+_PAGE_VERSIONS = (select(_V.id, _V.report_id, _V.number, _V.producer, _V.parser_version, _V.author,
+                         _V.reason, _V.based_on_id, _V.created_at, _V.source_id, _S.sha256,
+                         _S.name)
+                  .outerjoin(_S, _S.id == _V.source_id).where(_V.report_id == bindparam("rid"))
+                  .order_by(_V.number))
+_PAGE_DOCUMENT = select(_V.document).where(_V.id == bindparam("vid"))
+_PAGE_REVIEWS = (select(_W.fingerprint, _W.state, _W.by, _W.at, _W.note)
+                 .where(_W.report_id == bindparam("rid")))
+_PAGE_FINDINGS = (select(_F.id, _F.fingerprint, _F.rule, _F.severity, _F.cells, _F.message,
+                         _F.message_en, _F.expected, _F.actual, _F.suspect)
+                  .where(_F.version_id == bindparam("vid")).order_by(_F.ordinal))
+
+
+def report_page(lib: "Library", report_id: int) -> tuple[ReportDetail, list[VersionInfo]] | None:
+    """The current version of a report with its findings, and the report's versions: what
+    `Library.report` and `Library.versions` give, in five prepared Core queries without ORM
+    objects. None when there is no such report (or it has no version)."""
+    with lib.read() as s:
+        conn = s.connection()
+        r = conn.execute(_PAGE_ROW, {"rid": report_id}).first()
+        if r is None or r.current_version_id is None:
+            return None
+        vid = r.current_version_id
+        infos = [VersionInfo(v.id, v.report_id, v.number, v.producer, v.parser_version, v.author,
+                             v.reason, v.based_on_id, aware(v.created_at), v.source_id, v.sha256,
+                             v.name)
+                 for v in conn.execute(_PAGE_VERSIONS, {"rid": report_id})]
+        document = conn.execute(_PAGE_DOCUMENT, {"vid": vid}).scalar_one()
+        reviews = {w.fingerprint: ReviewState(w.state, w.by, aware(w.at), w.note)
+                   for w in conn.execute(_PAGE_REVIEWS, {"rid": report_id})}
+        found = [StoredFinding(f.id, f.fingerprint, f.rule, f.severity, tuple(f.cells or ()),
+                               f.message, f.message_en, f.expected, f.actual, f.suspect,
+                               reviews.get(f.fingerprint))
+                 for f in conn.execute(_PAGE_FINDINGS, {"vid": vid})]
+    current = next(v for v in infos if v.id == vid)
+    row = ReportRow(r.id, r.agency_id, r.name, r.region, r.kind, r.year, r.edition, r.published,
+                    r.deadline, r.source, r.title, r.errors, r.warnings, len(infos), vid,
+                    aware(r.updated_at))
+    return ReportDetail(row, current, load_document(document), found), infos

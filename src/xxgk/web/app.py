@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
+from ..store.models import utcnow
 from .backend import Backend
 from .cache import RevisionCache
 from .config import Settings
@@ -75,10 +76,15 @@ def create_app(lib: Any, settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.backend = Backend(lib)
     app.state.cache = RevisionCache(lib)
-    app.state.throttle = LoginThrottle(settings.login_attempts, settings.login_window)
+    app.state.throttle = LoginThrottle(lib, settings.login_attempts,
+                                       settings.login_attempts_per_address, settings.login_window)
+
+    def live(token: str) -> bool:
+        got = app.state.cache.get(("session", token), lambda: app.state.backend.session(token))
+        return got is not None and got[1] > utcnow()
 
     app.add_middleware(WriteGuard, max_body=settings.max_upload_bytes,
-                       anonymous_writes=ANONYMOUS_WRITES)
+                       anonymous_writes=ANONYMOUS_WRITES, live=live)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie="xxgk_session", max_age=settings.session_max_age,
                        same_site="lax", https_only=settings.https_only)

@@ -2,19 +2,20 @@
 
 Four roles. `admin` does everything, user accounts included. A `reviewer` works on the reports of a
 region subtree (uploads, corrects, confirms or dismisses findings). An agency `editor` works on its
-own agency's reports only (corrects them, composes next year's). A `viewer` reads. Reviewers and
+own agency's reports only (uploads and corrects them, composes next year's). A `viewer` reads. Reviewers and
 viewers may be limited to a region, editors always see their own agency only.
 
-The session is a signed cookie (Starlette's SessionMiddleware: HttpOnly, SameSite=Lax) holding the
-user id, a fingerprint of the password hash (changing the password ends every older session) and the
-CSRF token. Every write needs the token, from the `X-CSRF-Token` header (HTMX and JSON clients) or
+The session cookie is signed (Starlette's SessionMiddleware: HttpOnly, SameSite=Lax) and holds a
+random session token and the CSRF token. The token is only valid while its row in the library's
+`web_sessions` table lives (`store.sessions`): logging out deletes the row, so a copied cookie is
+worth nothing afterwards; a password, role or region change and disabling the user end all of the
+user's sessions (the library does it in the same transaction). Every write needs the token, from the `X-CSRF-Token` header (HTMX and JSON clients) or
 the `csrf_token` form field (plain forms).
 """
 
 from __future__ import annotations
 
 import enum
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Literal
@@ -42,7 +43,7 @@ class Perm(enum.Enum):
 GRANTS: dict[Role, frozenset[Perm]] = {
     "admin": frozenset(Perm),
     "reviewer": frozenset({Perm.READ, Perm.UPLOAD, Perm.CORRECT, Perm.REVIEW}),
-    "editor": frozenset({Perm.READ, Perm.CORRECT, Perm.COMPOSE}),
+    "editor": frozenset({Perm.READ, Perm.UPLOAD, Perm.CORRECT, Perm.COMPOSE}),
     "viewer": frozenset({Perm.READ}),
 }
 
@@ -67,7 +68,6 @@ class Principal:
     region: str | None = None  # reviewer / viewer: the region subtree they work on
     agency_id: int | None = None  # editor: their agency
     agency_name: str | None = None
-    stamp: str = ""  # fingerprint of the password hash
 
     @property
     def role_label(self) -> str:
@@ -90,10 +90,6 @@ def actor(user: Principal) -> UserInfo:
     return UserInfo(id=user.id, username=user.username, role=user.role, region=user.region,
                     agency_id=user.agency_id, agency=user.agency_name, created_at=None,
                     disabled=False)
-
-
-def password_stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def csrf_token(request: Request) -> str:
@@ -119,11 +115,13 @@ async def csrf_ok(request: Request) -> bool:
     return bool(given) and secrets.compare_digest(str(given), str(expected))
 
 
-def start_session(request: Request, user: Principal) -> None:
+SESSION_KEY = "sid"
+
+
+def start_session(request: Request, token: str) -> None:
     # A new CSRF token at login: a token planted before login is worth nothing after it.
     request.session.clear()
-    request.session["uid"] = user.id
-    request.session["stamp"] = user.stamp
+    request.session[SESSION_KEY] = token
     request.session["csrf"] = secrets.token_urlsafe(24)
 
 

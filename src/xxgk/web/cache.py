@@ -10,8 +10,12 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from fastapi import Request
+from sqlalchemy import func, select
+
+from ..store.models import AuditEntry
 
 T = TypeVar("T")
+_REVISION = select(func.max(AuditEntry.id))
 
 
 class RevisionCache:
@@ -22,12 +26,17 @@ class RevisionCache:
         self._lock = threading.Lock()
         self._flights: dict[Hashable, threading.Lock] = {}
 
+    def _read_revision(self) -> int:
+        # `Library.revision`, with the statement built once (it runs on every request).
+        with self.lib.engine.connect() as conn:
+            return int(conn.execute(_REVISION).scalar() or 0)
+
     def revision(self, request: Request | None) -> int:
         if request is None:
-            return int(self.lib.revision())
+            return self._read_revision()
         rev = getattr(request.state, "revision", None)
         if rev is None:
-            rev = request.state.revision = int(self.lib.revision())
+            rev = request.state.revision = self._read_revision()
         return rev
 
     def get(self, key: Hashable, compute: Callable[[], T], request: Request | None = None) -> T:

@@ -21,7 +21,8 @@ class Settings:
     max_files: int = 50  # per upload request
     upload_suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".json", ".docx", ".pdf",
                                         ".doc", ".wps", ".rtf", ".odt", ".zip")
-    login_attempts: int = 5  # failures allowed per window, per account and per client address
+    login_attempts: int = 5  # failures allowed per window and account
+    login_attempts_per_address: int = 30  # per window and client address (an office shares one)
     login_window: int = 15 * 60  # seconds
     seeds_dir: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)

@@ -17,7 +17,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 
-from .auth import Perm, Principal, csrf_ok
+from ..store.models import utcnow
+from .auth import SESSION_KEY, Perm, Principal, csrf_ok
 
 
 class LoginRequired(Exception):
@@ -33,21 +34,21 @@ def unauthorized() -> HTTPException:
 
 
 def current_user(request: Request) -> Principal | None:
-    """The session's user, loaded once per request; None when anonymous or the session is stale
-    (user removed, password changed since)."""
+    """The session's user, loaded once per request (and cached per library revision: ending a
+    session writes an audit row, which moves the revision); None when anonymous, or when the
+    session was ended, has expired or its user was disabled."""
     if "principal" in request.state._state:
         return request.state.principal
     principal = None
-    uid = request.session.get("uid")
-    if isinstance(uid, int):
+    token = request.session.get(SESSION_KEY)
+    if isinstance(token, str):
         backend = request.app.state.backend
-        principal = request.app.state.cache.get(("principal", uid), lambda: backend.principal(uid),
-                                                request)
-        if principal is not None and principal.stamp != request.session.get("stamp"):
-            principal = None
-        if principal is None:
-            request.session.pop("uid", None)
-            request.session.pop("stamp", None)
+        got = request.app.state.cache.get(("session", token), lambda: backend.session(token),
+                                          request)
+        if got is not None and got[1] > utcnow():
+            principal = got[0]
+        else:
+            request.session.pop(SESSION_KEY, None)
     request.state.principal = principal
     return principal
 

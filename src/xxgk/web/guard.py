@@ -1,7 +1,8 @@
 """The first gate of every write, before any route code runs and before the body is read.
 
 An ASGI middleware inside the session middleware: a POST/PUT/PATCH/DELETE from a client without a
-session is answered 401 at once (only the login routes take anonymous writes, and check CSRF
+live session (no session token, or one whose session was ended or has expired) is answered 401 at
+once (only the login routes take anonymous writes, and check CSRF
 themselves); a body larger than the upload limit is answered 413, whether it announces its length or
 not. Permissions, scopes and CSRF of signed-in users are checked by the route dependencies
 (`web.deps`).
@@ -12,6 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from .auth import SESSION_KEY
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,8 +39,10 @@ async def _answer(send: Send, status: int, message: str, message_en: str,
 
 
 class WriteGuard:
-    def __init__(self, app: ASGIApp, max_body: int, anonymous_writes: frozenset[str]):
+    def __init__(self, app: ASGIApp, max_body: int, anonymous_writes: frozenset[str],
+                 live: Callable[[str], bool]):
         self.app = app
+        self.live = live
         self.max_body = max_body
         self.anonymous_writes = anonymous_writes
 
@@ -46,7 +51,10 @@ class WriteGuard:
             await self.app(scope, receive, send)
             return
         session = scope.get("session") or {}
-        if scope["path"] not in self.anonymous_writes and not session.get("uid"):
+        # No session token, or the token of an ended or expired session: anonymous.
+        token = session.get(SESSION_KEY)
+        if scope["path"] not in self.anonymous_writes and not (
+                isinstance(token, str) and self.live(token)):
             await _answer(send, 401, "请先登录。", "Login required.",
                           [(b"www-authenticate", b'Cookie realm="xxgk"')])
             return

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape as _h
 from typing import Any
+
+from markupsafe import Markup
 
 from ..model import Cell, Number
 from ..render.layout import TABLE_NUMBERS, layouts
@@ -99,25 +103,102 @@ def _value_view(key: str, cell: Cell | None, marks: Marks, labels: Mapping[str, 
                     raw=None if cell is None else cell.raw)
 
 
-def table_views(edition: str, cells: Mapping[str, Cell], marks: Marks,
-                labels: Mapping[str, str], fill: bool = False) -> list[TableView]:
-    """`fill`: the tables of a report being filled in (compose): blank cells are not marked."""
+@lru_cache(maxsize=8)
+def _plan(edition: str) -> list[tuple[str, str, list[list[CellView | tuple[str, int, int]]]]]:
+    """An edition's tables with their header cells made once: (id, caption, rows), a row holding
+    shared `th` CellViews and (key, rowspan, colspan) slots for the values."""
     out = []
     for layout in layouts(edition):
-        view = TableView(layout.table, f"{TABLE_NUMBERS[layout.table]}　{layout.title}")
+        rows: list[list[CellView | tuple[str, int, int]]] = []
         for row in layout.rows:
-            line = []
+            line: list[CellView | tuple[str, int, int]] = []
             for c in row:
                 if c.role == "value" and c.key is not None:
-                    cv = _value_view(c.key, cells.get(c.key), marks, labels, fill)
-                    cv.rowspan, cv.colspan = c.rowspan, c.colspan
-                    line.append(cv)
+                    line.append((c.key, c.rowspan, c.colspan))
                 else:
-                    classes = [c.role]
-                    if c.vertical:
-                        classes.append("vertical")
+                    classes = [c.role] + (["vertical"] if c.vertical else [])
                     line.append(CellView("th", c.text, rowspan=c.rowspan, colspan=c.colspan,
                                          classes=" ".join(classes)))
+            rows.append(line)
+        out.append((layout.table, f"{TABLE_NUMBERS[layout.table]}　{layout.title}", rows))
+    return out
+
+
+def table_views(edition: str, cells: Mapping[str, Cell], marks: Marks,
+                labels: Mapping[str, str], fill: bool = False) -> list[TableView]:
+    """`fill`: the tables of a report being filled in (compose): blank cells are not marked.
+    Header cells are shared between calls: do not change them."""
+    out = []
+    for table, caption, rows in _plan(edition):
+        view = TableView(table, caption)
+        for row in rows:
+            line = []
+            for c in row:
+                if isinstance(c, CellView):
+                    line.append(c)
+                else:
+                    cv = _value_view(c[0], cells.get(c[0]), marks, labels, fill)
+                    cv.rowspan, cv.colspan = c[1], c[2]
+                    line.append(cv)
             view.rows.append(line)
         out.append(view)
     return out
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+# The tables as HTML, written here rather than in a Jinja macro: a report page has some 250 cells
+# with five attributes each, and the macro's per-attribute lookups and escaping were half of the
+# page's CPU time. Every text that comes from a document (values, notes, raw text in titles,
+# captions) goes through `_h`; keys and classes are escaped too, though they come from the
+# editions. `html.escape` (the same five characters as Jinja's autoescape) returns plain strings:
+# no Markup object per attribute.
+def _span(c: CellView) -> str:
+    return ((f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
+            + (f' colspan="{c.colspan}"' if c.colspan > 1 else ""))
+
+
+@lru_cache(maxsize=4096)
+def _th(classes: str, text: str, rowspan: int, colspan: int) -> str:
+    return (f'<th class="{_h(classes)}"{_span(CellView("th", rowspan=rowspan, colspan=colspan))}>'
+            f'{_h(text)}</th>')
+
+
+@lru_cache(maxsize=4096)
+def _esc(text: str) -> str:
+    """Escaped keys and class lists: a few hundred distinct strings, met on every page."""
+    return _h(text)
+
+
+def official_html(tables: Iterable[TableView], rid: int | None = None, version: int | None = None,
+                  editable: bool = False, prefix: str = "", clickable: bool = True) -> Markup:
+    """The official layout: `editable` puts an input in each value cell (correction, compose);
+    `clickable` makes each value cell load its source into `#source` (HTMX)."""
+    pre = _h(prefix)
+    query = f"?version={int(version)}" if version else ""
+    out = [f'<div id="{pre}tables">\n']
+    for t in tables:
+        out.append(f'<table class="official{" editing" if editable else ""}" '
+                   f'id="{pre}table-{_h(t.id)}">\n  <caption>{_h(t.caption)}</caption>\n')
+        for row in t.rows:
+            out.append("  <tr>")
+            for c in row:
+                if c.tag != "td":
+                    out.append(_th(c.classes, c.text, c.rowspan, c.colspan))
+                    continue
+                key = _esc(c.key or "")
+                head = (f'<td class="{_esc(c.classes)}" data-key="{key}" '
+                        f'title="{_h(c.title)}"{_span(c)}')
+                if editable:
+                    value = "" if c.value is None else _h(c.text)
+                    out.append(f'{head}><input type="text" name="cell.{key}" value="{value}" '
+                               f'aria-label="{_h(c.title)}" inputmode="decimal" '
+                               f'autocomplete="off"></td>')
+                elif clickable:
+                    out.append(f'{head} hx-get="/reports/{int(rid or 0)}/cells/{key}/source{query}" '
+                               f'hx-target="#source" hx-swap="innerHTML">{_h(c.text)}</td>')
+                else:
+                    out.append(f"{head}>{_h(c.text)}</td>")
+            out.append("</tr>\n")
+        out.append("</table>\n")
+    out.append("</div>\n")
+    return Markup("".join(out))

@@ -76,11 +76,22 @@ templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(number=number, signed=signed, json_script=json_script, zh_date=zh_date,
                             basename=basename, local_time=local_time)
 templates.env.globals.update(perms=Perm, app_version=__version__)
-# The macros as globals too: a page body rendered on its own (`render_cached`) does not run the
-# template's top-level imports.
+# The macros are globals, not imported by the templates: a page body rendered on its own
+# (`render_cached`) does not run a template's top-level imports, and an import inside an included
+# template (a finding, once per finding) rebuilt the macro module every time.
 _macros = templates.env.get_template("_macros.html").module
 templates.env.globals.update({name: getattr(_macros, name) for name in
-                              ("official", "legend", "severity", "report_head")})
+                              ("legend", "severity", "report_head")})
+
+
+def official(*args: Any, **kwargs: Any) -> Markup:
+    """The three tables in the official layout (`tables.official_html`: Python, not a macro)."""
+    from .tables import official_html  # tables imports this module's `number`
+
+    return official_html(*args, **kwargs)
+
+
+templates.env.globals["official"] = official
 
 
 CSRF_SLOT = "\x00csrf\x00"  # where the session's token goes into a cached page body

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import HTTPException, Path, Query, Request
 
 from .. import editions
+from ..store import views as store_views
 from .auth import Principal
 from .deps import forbidden
 
@@ -48,21 +49,27 @@ def check_scope(request: Request, user: Principal, report_id: int) -> tuple[int,
 
 def load_report(request: Request, user: Principal, report_id: int, version_id: int | None = None):
     """The report (current version, or `version_id` of it) → (row, version info, Report, findings)."""
+    return load_report_page(request, user, report_id, version_id)[:4]
+
+
+def load_report_page(request: Request, user: Principal, report_id: int,
+                     version_id: int | None = None):
+    """`load_report` and the report's versions (the report page shows their list)."""
     check_scope(request, user, report_id)
     lib = request.app.state.lib
-    try:
-        detail = lib.report(report_id)
-    except KeyError:
-        raise HTTPException(404, detail="报告不存在。") from None
+    got = store_views.report_page(lib, report_id)
+    if got is None:
+        raise HTTPException(404, detail="报告不存在。")
+    detail, versions = got
     if version_id is None or version_id == detail.version.id:
-        return detail.row, detail.version, detail.report, detail.findings
+        return detail.row, detail.version, detail.report, detail.findings, versions
     try:
         vd = lib.version(version_id)
     except KeyError:
         vd = None
     if vd is None or vd.info.report_id != report_id:
         raise HTTPException(404, detail="该报告没有这个版本。")
-    return detail.row, vd.info, vd.report, vd.findings
+    return detail.row, vd.info, vd.report, vd.findings, versions
 
 
 def labels(edition: str) -> dict[str, str]:

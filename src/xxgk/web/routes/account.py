@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..auth import Perm, Principal, csrf_token, end_session, start_session
+from ..auth import SESSION_KEY, Perm, Principal, csrf_token, end_session, start_session
 from ..deps import api_user, current_user, login_csrf, writer
 from ..templating import render
+from ..throttle import Throttled
 
 router = APIRouter()
 
@@ -28,24 +29,34 @@ def _client(request: Request) -> str:
 
 
 def _attempt(request: Request, username: str, password: str) -> Principal:
-    """Check a password under throttling: 429 after too many failures for the account or address."""
+    """Check a password under throttling (429 after too many failures for the account or the
+    address, counted in the library: every server process sees them) and start a session."""
     throttle = request.app.state.throttle
-    keys = (f"user:{username.strip().lower()}", f"ip:{_client(request)}")
-    wait = throttle.retry_after(*keys)
-    if wait:
-        raise HTTPException(429, detail=f"登录失败次数过多，请 {wait} 秒后再试。",
-                            headers={"Retry-After": str(wait)})
+    address = _client(request)
+    try:
+        reserved = throttle.reserve(username, address)
+    except Throttled as e:
+        raise HTTPException(429, detail=f"登录失败次数过多，请 {e.wait} 秒后再试。",
+                            headers={"Retry-After": str(e.wait)}) from None
     backend = request.app.state.backend
     user = backend.authenticate(username.strip(), password)
     if user is None:
-        throttle.failed(*keys)
+        throttle.failed(reserved)
         backend.audit_event(None, "login_failed", f"user:{username.strip()[:64]}",
-                            {"ip": _client(request)})
+                            {"ip": address})
         raise HTTPException(401, detail="用户名或密码不正确。")
-    throttle.succeeded(*keys)
-    start_session(request, user)
-    backend.audit_event(user, "login", f"user:{user.username}", {"ip": _client(request)})
+    token = backend.start_session(user, request.app.state.settings.session_max_age, throttle,
+                                  reserved, address)
+    start_session(request, token)
+    request.state.principal = user
     return user
+
+
+def _logout(request: Request, user: Principal, everywhere: bool) -> None:
+    token = request.session.get(SESSION_KEY)
+    request.app.state.backend.end_session(user, token if isinstance(token, str) else "",
+                                          everywhere)
+    end_session(request)
 
 
 @router.get("/login", include_in_schema=False)
@@ -68,9 +79,11 @@ async def login_form(request: Request, username: Annotated[str, Form(max_length=
 
 
 @router.post("/logout", include_in_schema=False)
-async def logout_form(request: Request, user: Annotated[Principal, Depends(writer(Perm.READ))]) -> Response:
-    request.app.state.backend.audit_event(user, "logout", f"user:{user.username}", {})
-    end_session(request)
+async def logout_form(request: Request, user: Annotated[Principal, Depends(writer(Perm.READ))],
+                      everywhere: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Sign out: the session ends in the library (its cookie, wherever copied, is refused from
+    now on); `everywhere` ends every session of the user."""
+    _logout(request, user, bool(everywhere))
     return RedirectResponse("/login", status_code=303)
 
 
@@ -107,9 +120,11 @@ async def api_login(request: Request, body: LoginIn) -> Me:
 
 
 @router.post("/api/logout", tags=["account"])
-async def api_logout(request: Request, user: Annotated[Principal, Depends(writer(Perm.READ))]) -> dict[str, bool]:
-    request.app.state.backend.audit_event(user, "logout", f"user:{user.username}", {})
-    end_session(request)
+async def api_logout(request: Request, user: Annotated[Principal, Depends(writer(Perm.READ))],
+                     everywhere: bool = False) -> dict[str, bool]:
+    """Sign out: this session ends in the library (a copied cookie is refused from now on);
+    `everywhere=true` ends every session of the user."""
+    _logout(request, user, everywhere)
     return {"ok": True}
 
 

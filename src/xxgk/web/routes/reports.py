@@ -21,7 +21,7 @@ from ..source import cell_source, pdf_crop
 from ..tables import marks_of, table_views
 from ..templating import render, render_cached
 from ..views import (FINGERPRINT, KEY, OPT_ID, PRODUCER_LABELS, RID, VERSION, VID, can_edit,
-                     can_review, check_scope, labels, load_report, plain)
+                     can_review, check_scope, labels, load_report, load_report_page, plain)
 
 router = APIRouter()
 CELL_FIELD = "cell."
@@ -29,8 +29,9 @@ CELL_FIELD = "cell."
 
 # -- the report page -------------------------------------------------------------------------------
 def _page_data(request: Request, user: Principal, rid: int, version: int | None) -> dict[str, Any]:
-    row, info, report, findings = load_report(request, user, rid, version)
-    return {"row": row, "version": info, "report": report, "findings": findings}
+    row, info, report, findings, versions = load_report_page(request, user, rid, version)
+    return {"row": row, "version": info, "report": report, "findings": findings,
+            "versions": versions}
 
 
 def report_json(d: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +56,6 @@ def report_page(request: Request, rid: RID, user: Annotated[Principal, Depends(p
             "marks": marks.to_dict(),
             "can_edit": can_edit(user, row.agency_id, row.region),
             "can_review": can_review(user, row.agency_id, row.region) and d["version"].id == row.version_id,
-            "versions": request.app.state.lib.versions(rid),
             "producers": PRODUCER_LABELS,
         }
 

@@ -55,7 +55,7 @@
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         r.result.textContent = "";
         r.result.className = "result";
-        if (xhr.status >= 400 || !data) {
+        if (!data || !data.results || !data.results.length) {
           var msg = (data && data.detail) ? data.detail : ("上传失败（HTTP " + xhr.status + "）");
           if (typeof msg !== "string") msg = JSON.stringify(msg);
           badge(r.result, "error", "失败"); text(r.result, " " + msg);
@@ -64,8 +64,9 @@
         }
         var item = data.results[0];
         r.li.setAttribute("data-status", item.status);
-        if (item.status === "failed") {
-          badge(r.result, "error", "失败"); text(r.result, " " + item.error);
+        if (item.status === "failed" || item.status === "refused" || item.status === "outside") {
+          badge(r.result, "error", item.status === "failed" ? "失败" : "无权上传");
+          text(r.result, " " + item.error);
           return;
         }
         badge(r.result, item.status === "duplicate" ? "grey" : "ok", item.status === "duplicate" ? "重复" : "已入库");
