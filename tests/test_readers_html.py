@@ -495,3 +495,43 @@ def test_utf8_bytes_and_decoded_text_read_alike(name: str) -> None:
                 for b in doc.blocks]
 
     assert shape(plain) == shape(with_bom) == shape(with_control)
+
+
+def test_cell_of_one_paragraph_and_its_variants() -> None:
+    """Word's <td><p>…</p></td> is read by a shortcut; text beside the paragraph, structure inside
+    it, a hidden or a preformatted paragraph take the general way. Both give a cell's lines."""
+    cells = ["<td>前<p>一</p></td>", "<td><p>一</p>后</td>", "<td><p>一<br>二</p></td>",
+             "<td><pre>甲\n乙</pre></td>", "<td><p hidden>藏</p></td>", "<td>\n <p>一\n二</p>\n</td>",
+             "<td><p></p></td>", "<td><span>三</span></td>", "<td><p>四</p><p>五</p></td>",
+             "<td><div><p>六</p></div></td>", "<td><p><a href='#'>七</a></p></td>"]
+    rows = "".join(f"<tr><td>标签{i}</td>{c}</tr>" for i, c in enumerate(cells))
+    doc = read_html(html(f"<p>一、总体情况</p><table border=1>{rows}</table>"), "t.html")
+    assert [row[1].text for row in doc.tables()[0].rows] == [
+        "前\n一", "一\n后", "一\n二", "甲\n乙", "", "一二", "", "三", "四\n五", "六", "七"]
+
+
+def test_control_characters_of_a_gbk_page_are_removed() -> None:
+    """Control bytes are found in the page's bytes (GBK's two-byte characters never hold one)."""
+    page = ("<html><head><meta charset=gbk></head><body><p>一、总体情况</p>"
+            "<table border=1><tr><td>规章\x07</td><td>1\x1f2</td></tr><tr><td>行政规范性文件</td>"
+            "<td>3</td></tr></table></body></html>").encode("gbk")
+    doc = read_html(page, "t.html")
+    assert doc.meta["encoding"] == "gb18030"
+    assert [[c.text for c in row] for row in doc.tables()[0].rows] == [["规章", "12"], ["行政规范性文件", "3"]]
+
+
+_MIXED = "".join(sorted(set("開關處請據機構監護實與國類復審結維糾於為來報書條項數發廢現規範許強費員"
+                            "开关处请据机构监护实与国类复审结维纠于为来报书条项数发废现规范许强费员"
+                            "政府信息公开年度报告 0123４５６，。、（）ABC\n\t")))
+
+
+@given(st.text(alphabet=_MIXED, max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_traditional_count_is_the_positions_simplify_changes(text: str) -> None:
+    """The Traditional-page test counts `traditional_chars` instead of comparing the text with
+    its `simplify`d form: the same number."""
+    from xxgk.textnorm import simplify, traditional_chars
+
+    changing = traditional_chars()
+    assert sum(ch in changing for ch in text) == sum(a != b for a, b in zip(text, simplify(text)))
+    assert len(simplify(text)) == len(text)

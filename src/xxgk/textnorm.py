@@ -74,6 +74,13 @@ def simplify(text: str) -> str:
     return text.translate(_t2s_chars())
 
 
+@functools.lru_cache(maxsize=1)
+def traditional_chars() -> frozenset[str]:
+    """The characters `simplify` changes: as it maps each to one character, counting them in a
+    text counts the positions `simplify` changes."""
+    return frozenset(chr(c) for c, to in _t2s_chars().items() if to != chr(c))
+
+
 def nfkc(text: str) -> str:
     if text.isascii():  # ASCII is its own NFKC form
         return text
@@ -88,17 +95,21 @@ def _nfkc_short(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def fold(text: str) -> str:
-    """The comparable form of a label: see the module docstring."""
-    if len(text) > 200:  # a narrative: folded once, not kept (a cache of them grows with a batch)
-        return _fold(text)
-    return _fold_short(text)
+class _Folded(dict):
+    """`fold` of short texts, remembered: labels and cells recur in every report, and the parser
+    folds some 500 texts per report. A hit is one dictionary lookup in C, without a Python call."""
+
+    def __missing__(self, text: str) -> str:
+        folded = _fold(text)
+        if len(text) <= 200:  # a narrative is folded once, not kept (it would grow with a batch)
+            if len(self) >= 65536:
+                self.clear()
+            self[text] = folded
+        return folded
 
 
-@functools.lru_cache(maxsize=65536)
-def _fold_short(text: str) -> str:
-    """Labels and cells recur in every report: remembered."""
-    return _fold(text)
+# The comparable form of a label: see the module docstring. (fold(text) -> str)
+fold = _Folded().__getitem__
 
 
 def _fold(text: str) -> str:

@@ -139,7 +139,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if text is None:
         _refuse_binary(data, name)
         text, encoding = _decode_by_content(data, _declared(data), name)
-    if not text.strip():
+    if not text or text.isspace():  # (not `strip()`: a copy of the whole page to test it)
         raise ReadError(name, EMPTY)
     return text, encoding
 

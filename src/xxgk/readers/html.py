@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import codecs
 import functools
-import operator
 import re
 import string
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from typing import Iterable, NamedTuple
@@ -37,7 +37,7 @@ Element = lxml.etree._Element
 
 from ..document import Block, Document, GridCell, Paragraph, Source, Table
 from ..errors import ReadError
-from ..textnorm import fold, looks_traditional, nfkc, simplify
+from ..textnorm import fold, looks_traditional, nfkc, traditional_chars
 from .encoding import decode, sniff_html
 
 NOT_HTML = "不是 HTML 文件 / not an HTML file"
@@ -108,13 +108,13 @@ def read_html(data: bytes, name: str) -> Document:
     if not sniff_html(data):
         raise ReadError(name, NOT_HTML)
     try:
-        bad_chars = _may_have_bad_chars(data, encoding)
+        bad_chars, may_hide = _scan_bytes(data, encoding)
         # UTF-8 bytes that need no cleaning are parsed as they are: libxml2 then reads UTF-8
         # directly instead of converting the decoded text back (same tree, same lines).
         # (No U+FFFD in the text: the bytes were valid UTF-8, not decoded with replacements.)
         raw = data if encoding == "utf-8" and not bad_chars and "\ufffd" not in text \
             and not data.startswith(codecs.BOM_UTF8) else None
-        return _read(text, encoding, name, _may_hide(data, encoding), bad_chars, raw)
+        return _read(text, encoding, name, may_hide, bad_chars, raw)
     except RecursionError as err:
         raise ReadError(name, "HTML 嵌套过深 / HTML nested too deeply") from err
     except (lxml.etree.Error, ValueError) as err:
@@ -146,12 +146,13 @@ def _is_traditional(text: str) -> bool:
     the character-level conversion changes (a hint shared by both scripts must not decide)."""
     if not looks_traditional(text):
         return False
-    changed = sum(map(operator.ne, text, simplify(text)))  # positions that differ (as zip)
-    cjk = len(_CJK_CHAR.findall(text))
+    # The positions `simplify` changes (it maps one character to one), counted per distinct
+    # character: translating the whole text costs ten times more.
+    counts = Counter(text)
+    changing = traditional_chars()
+    changed = sum([n for ch, n in counts.items() if ch in changing])
+    cjk = sum([n for ch, n in counts.items() if "\u4e00" <= ch <= "\u9fff"])
     return changed >= 3 and changed >= 0.05 * cjk
-
-
-_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
 def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Element | None:
@@ -163,7 +164,7 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Elem
     if bad_chars:
         text = _BAD_CHARS.sub("", text)
         utf8 = None
-    if not text.strip():
+    if not text or text.isspace():
         return None
     # Plain lxml elements: lxml.html's element classes cost a Python lookup per element proxy.
     # No table of id attributes: nothing here looks elements up by id.
@@ -181,8 +182,22 @@ _ASCII_SAFE = frozenset({"utf-8", "gb18030", "big5", "cp1252", "ascii"})
 _BAD_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-def _may_have_bad_chars(data: bytes, encoding: str) -> bool:
-    return encoding not in _ASCII_SAFE or len(data.translate(None, _BAD_BYTES)) != len(data)
+# ASCII letters to lower case and every `_BAD_BYTES` byte to NUL: one copy of the page answers
+# both questions of `_scan_bytes` (a lower-cased copy and a filtered one cost twice as much).
+_FOLD_BYTES = bytes.maketrans(string.ascii_uppercase.encode() + _BAD_BYTES,
+                              string.ascii_lowercase.encode() + b"\x00" * len(_BAD_BYTES))
+
+
+def _scan_bytes(data: bytes, encoding: str) -> tuple[bool, bool]:
+    """(May the text hold control characters to remove? May the page hide an element?)
+
+    An element can be hidden only where one of `_HIDING_WORDS` occurs (in any case).
+    """
+    if encoding.startswith(("utf-16", "utf-32")):
+        return True, True  # the bytes are not ASCII-compatible
+    folded = data.translate(_FOLD_BYTES)
+    return (encoding not in _ASCII_SAFE or b"\x00" in folded,
+            any(w.search(folded) for w in _HIDING_WORDS))
 
 
 def _empty_problem(text: str) -> str:
@@ -212,10 +227,10 @@ def _clean_line(raw: str) -> str:
 
 # Elements the walk must visit one by one; everything else is inline markup (<span>, <font>,
 # <o:p>…) whose text is taken in one piece. Hidden elements are added per page.
-_UPPER, _LOWER = string.ascii_uppercase, string.ascii_lowercase
 _STRUCTURAL_TAGS = tuple(_BLOCK_TAGS | _SKIP_TAGS | {"br", "table", "a", "pre"})
 # Words without which no element can be hidden (in the page's bytes, any case).
-_HIDING_WORDS = (b"display", b"visibility", b"mso-hide", b"hidden")
+# (Each a regular expression: for a 100 KB page, re's literal search is faster than `in`.)
+_HIDING_WORDS = tuple(map(re.compile, (b"display", b"visibility", b"mso-hide", b"hidden")))
 _HIDDEN_ATTR = lxml.etree.XPath("//*[@hidden]")
 _STYLES = lxml.etree.XPath("//@style")
 
@@ -229,14 +244,6 @@ def _hidden(root: Element) -> list[Element]:
                 and _HIDDEN_STYLE.search(style):
             found.append(style.getparent())
     return found
-
-
-def _may_hide(data: bytes, encoding: str) -> bool:
-    """Can the page hide an element? (No when none of the words needed for it occurs.)"""
-    if encoding.startswith(("utf-16", "utf-32")):
-        return True  # the bytes are not ASCII-compatible
-    low = data.lower()
-    return any(w in low for w in _HIDING_WORDS)
 
 
 class _Page:
@@ -315,11 +322,12 @@ class _Page:
         return self._positions[el]
 
     def source(self, el: Element, line: int | None = None) -> Source:
-        return Source(line=line if line is not None else el.sourceline, path=self.path(el))
+        return Source(line if line is not None else el.sourceline, None, self.path(el))
 
     def cell_texts(self, rows: list[tuple[Element, list[Element]]]) -> list[list[str]]:
         """`cell_text` of every cell of a table's rows."""
-        deep, inner, clean, block_texts = self.deep, _inner_text, _clean_line, self._block_texts
+        deep, skipped = self.deep, self.skipped
+        inner, clean, block_texts = _inner_text, _clean_line, self._block_texts
         out = []
         for _, cells in rows:
             texts = []
@@ -328,6 +336,17 @@ class _Page:
                     text = inner(td) if len(td) else td.text
                     texts.append(clean(text) if text else "")
                     continue
+                if len(td) == 1:
+                    # Word's cell, <td><p><span>…</span></p></td>: `_block_texts` inlined for one
+                    # paragraph of inline markup (the same text; a call less per cell).
+                    p = td[0]
+                    text, tail = td.text, p.tail
+                    if p.tag in _BLOCK_TAGS and p.tag != "pre" and p not in deep \
+                            and p not in skipped and not (text and text.strip()) \
+                            and not (tail and tail.strip()):
+                        text = inner(p) if len(p) else p.text
+                        texts.append(clean(text) if text else "")
+                        continue
                 blocks = block_texts(td)
                 texts.append("\n".join(blocks) if blocks is not None else self.cell_text(td))
             out.append(texts)
@@ -395,7 +414,10 @@ def _piece_line(piece: _Piece) -> int | None:
         line, text = _first_text(el)
     if line is None:
         return None
-    return line + piece.k + text[:len(text) - len(text.lstrip())].count("\n")
+    return line + piece.k + text.count("\n", 0, _LEADING_SPACE.match(text).end())
+
+
+_LEADING_SPACE = re.compile(r"\s*")  # what `str.lstrip()` removes, measured without a copy
 
 
 def _first_text(el: Element) -> tuple[int | None, str]:
@@ -520,13 +542,16 @@ class _Flow:
         if self.text_only:
             self.texts.append(text)
             return
-        first = next(p for p in pieces if p.text.strip())
-        linked = all(p.in_link for p in pieces if p.text.strip())
+        if len(pieces) == 1:  # (its text has a letter: the cleaned line is not empty)
+            first, linked = pieces[0], pieces[0].in_link
+        else:
+            first = next(p for p in pieces if p.text.strip())
+            linked = all(p.in_link for p in pieces if p.text.strip())
         para = Paragraph(text=text, source=self.page.source(owner, _piece_line(first)))
         self.placed.append(_Placed(para, owner, first.pos, linked))
 
     def _table(self, table: Element) -> None:
-        caption = next((c for c in table if c.tag == "caption"), None)
+        caption = next(table.iterchildren("caption"), None)  # (found in C, not row by row)
         if caption is not None:
             self.walk(caption, caption)
         rows = _rows(table, self.page.skipped)
@@ -572,7 +597,9 @@ def _rows(table: Element, skipped: set[Element]) -> list[tuple[Element, list[Ele
             trs.append(child)
         else:
             trs.extend(tr for tr in child.iterchildren("tr") if tr not in skipped)
-    return [(tr, [c for c in tr.iterchildren("td", "th") if c not in skipped]) for tr in trs]
+    # (Cells picked by tag in Python: an `iterchildren` iterator per row costs more.)
+    return [(tr, [c for c in tr if (c.tag == "td" or c.tag == "th") and c not in skipped])
+            for tr in trs]
 
 
 def _has_nested_table(table: Element, rows: list[tuple[Element, list[Element]]]) -> bool:
@@ -605,7 +632,8 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
         c = 0
         base = page.path(tr)
         # A cell's path counts the children of its row with its tag (hidden ones included).
-        if len(tr) == len(cells) and next(tr.iterchildren("th"), None) is None:  # all <td>
+        # (Tags compared in Python: an `iterchildren("th")` iterator costs more than the row.)
+        if len(tr) == len(cells) and all([td.tag == "td" for td in cells]):  # all <td>
             paths = [f"{base}/td[{k}]" for k in range(1, len(cells) + 1)]
         else:
             counts: dict[object, int] = {}
@@ -617,11 +645,17 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
                 low = td.tag.lower()
                 paths.append(f"{base}/{low}[{index[td]}]" if low not in ("body", "head")
                              else f"{base}/{low}")
-        for td, text, path in zip(cells, texts[r], paths):
+        spans = [(td.get("rowspan"), td.get("colspan")) for td in cells]
+        if not row and spans.count((None, None)) == len(spans):
+            # The usual row: no cell from above reaches into it and none of its cells spans.
+            out[r] = [GridCell(text, Source(td.sourceline, None, path))
+                      for td, text, path in zip(cells, texts[r], paths)]
+            count += len(cells)
+            continue
+        for td, text, path, (rs, cs) in zip(cells, texts[r], paths, spans):
             while c < len(row) and row[c] is not None:
                 c += 1
             src = Source(td.sourceline, None, path)
-            rs, cs = td.get("rowspan"), td.get("colspan")
             if rs is None and cs is None:
                 rowspan = colspan = 1
             else:
@@ -790,14 +824,21 @@ def _ancestors(el: Element) -> set[Element]:
 
 
 def _lca(page: _Page, elements: Iterable[Element | None]) -> Element:
-    chains = [[*reversed(list(el.iterancestors())), el] for el in elements if el is not None]
-    common = chains[0]
-    for ancestry in chains[1:]:
-        k = 0
-        while k < min(len(common), len(ancestry)) and common[k] is ancestry[k]:
-            k += 1
-        common = common[:k]
-    return common[-1] if common else page.root
+    """The lowest common ancestor (or self) of the elements."""
+    found = [el for el in elements if el is not None]
+    # The first element's ancestry; each other element climbs only until it meets it (markers
+    # are mostly siblings: a step or two), and the highest meeting point is the answer.
+    ancestry = [found[0], *found[0].iterancestors()]
+    height = {el: k for k, el in enumerate(ancestry)}
+    lowest = 0
+    for el in found[1:]:
+        node: Element | None = el
+        while node is not None and node not in height:
+            node = node.getparent()
+        if node is None:  # not in the same tree
+            return page.root
+        lowest = max(lowest, height[node])
+    return ancestry[lowest]
 
 
 def _under_chrome(el: Element, article: Element, allowed: set[Element],
@@ -842,7 +883,7 @@ def _block_text(block: Block) -> str:
 
 
 def _page_title(root: Element) -> str | None:
-    el = root.find(".//title")
+    el = next(root.iterdescendants("title"), None)  # (`find` runs ElementPath in Python)
     if el is None:
         return None
     text = _clean_line("".join(el.itertext()))

@@ -1,0 +1,35 @@
+"""textnorm: `fold` remembers short texts only, and gives what the uncached folding gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xxgk import textnorm
+from xxgk.textnorm import fold
+
+
+@given(st.text(alphabet="（一）政府信息公開處理 　,，、:：—-12３４abcＡ\u00a0\u200b\n", max_size=260))
+@settings(max_examples=300, deadline=None)
+def test_fold_is_the_uncached_folding(text: str) -> None:
+    assert fold(text) == textnorm._fold(text)
+    assert fold(text) == textnorm._fold(text)  # the second time from the cache
+
+
+def test_long_texts_are_folded_but_not_kept() -> None:
+    cache = fold.__self__
+    long_text = "（一）主动公开政府信息情况。" * 20  # a narrative: more than 200 characters
+    assert fold(long_text) == textnorm._fold(long_text)
+    assert long_text not in cache
+    short = "（二）部分公开"
+    assert fold(short) == "二部分公开" and cache[short] == "二部分公开"
+
+
+def test_a_full_cache_is_emptied_and_filled_again() -> None:
+    cache = fold.__self__
+    cache.clear()
+    for k in range(65536):
+        cache[f"x{k}"] = f"x{k}"  # fill it to its limit
+    assert fold("（三）不予公开") == "三不予公开"  # a miss on a full cache: cleared, then kept
+    assert len(cache) == 1 and cache["（三）不予公开"] == "三不予公开"
+    cache.clear()
