@@ -348,3 +348,54 @@ def test_an_image_only_page_among_text_pages_is_marked_unreadable(without_ocr: N
     doc = read_pdf(buf.getvalue(), "mixed.pdf")
     assert doc.meta["unreadable_pages"] == "3" and doc.meta["pages"] == "3"
     assert MAKE.LAYOUT_PARA in [p.text for p in doc.paragraphs()]
+
+
+def test_untyped_pdfium_calls_read_what_the_typed_bindings_read() -> None:
+    """pdf_ffi declares the per-glyph and per-object entry points without argument types and
+    unpacks their out-parameters by layout: the values must be those pypdfium2's typed bindings
+    give (a changed struct layout or signature would otherwise shift every box silently)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    from xxgk.readers import pdf_ffi as ffi
+
+    pdf = pdfium.PdfDocument((FIXTURES / "rotated_2021.pdf").read_bytes())
+    try:
+        checked = paths = 0
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            handle = ffi.handle(textpage.raw)
+            rect, rect_out = ffi.out(pdfium_c.FS_RECTF)
+            matrix, matrix_out = ffi.out(pdfium_c.FS_MATRIX)
+            typed_rect, typed_matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+            for k in range(0, pdfium_c.FPDFText_CountChars(textpage.raw), 7):
+                assert ffi.text_loose_box(handle, k, rect_out) == \
+                    pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, k, typed_rect)
+                assert ffi.RECT(rect) == (typed_rect.left, typed_rect.top, typed_rect.right, typed_rect.bottom)
+                ffi.text_matrix(handle, k, matrix_out)
+                pdfium_c.FPDFText_GetMatrix(textpage.raw, k, typed_matrix)
+                assert ffi.MATRIX(matrix) == tuple(getattr(typed_matrix, f) for f in "abcdef")
+                assert ffi.text_map_error(handle, k) == pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, k)
+                checked += 1
+            textpage.close()
+            page_handle = ffi.handle(page.raw)
+            floats, floats_out = ffi.out_array(ctypes.c_float, 4)
+            typed = [ctypes.c_float() for _ in range(4)]
+            for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+                obj, typed_obj = ffi.page_object(page_handle, i), pdfium_c.FPDFPage_GetObject(page.raw, i)
+                assert obj.value == ctypes.cast(typed_obj, ctypes.c_void_p).value
+                kind = ffi.object_type(obj)
+                assert kind == pdfium_c.FPDFPageObj_GetType(typed_obj)
+                if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+                    continue
+                paths += 1
+                assert ffi.path_count_segments(obj) == pdfium_c.FPDFPath_CountSegments(typed_obj)
+                ffi.object_bounds(obj, *floats_out)
+                pdfium_c.FPDFPageObj_GetBounds(typed_obj, *typed)
+                assert ffi.RECT(floats) == tuple(f.value for f in typed)
+            page.close()
+    finally:
+        pdf.close()
+    assert checked > 100 and paths > 10

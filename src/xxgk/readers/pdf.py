@@ -28,6 +28,7 @@ that long, so such a file is refused outright rather than read in part.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -172,7 +173,7 @@ def _pages(pdf: pdfium.PdfDocument, count: int, name: str) -> list[PageContent]:
 
 def _meta_title(pdf: pdfium.PdfDocument) -> str | None:
     try:
-        title = pdf.get_metadata_dict(skip_empty=True).get("Title", "").strip()
+        title = pdf.get_metadata_value("Title").strip()  # not the whole dict: one key is read
     except pdfium.PdfiumError:
         return None
     return title or None
@@ -301,10 +302,14 @@ def _edges(layouts: list[_Layout]) -> dict[int, _Edges]:
     return out
 
 
+_TOP_KIND = operator.itemgetter(0, 1)  # blocks by top, a table before a line at the same top
+
+
 @dataclass
 class _Para:
     lay: _Layout
     lines: list[TextLine]
+    own: int = 1  # how many of the first lines are on `lay` (the rest carried over a page break)
 
 
 def _body_bottoms(layouts: list[_Layout]) -> dict[int, float]:
@@ -340,7 +345,7 @@ def _blocks(layouts: list[_Layout]) -> list[Block]:
         items: list[tuple[float, int, TextLine | Table]] = [(t.top, 0, t.table) for t in lay.tables]
         items += [(t, 0, table) for t, table in ws_tables]
         items += [(ln.top, 1, ln) for ln in lines]
-        items.sort(key=lambda item: (item[0], item[1]))
+        items.sort(key=_TOP_KIND)
         edge = edges.get(round(lay.view.frame.width))
         for _, _, item in items:
             if isinstance(item, Table):
@@ -348,6 +353,8 @@ def _blocks(layouts: list[_Layout]) -> list[Block]:
                 blocks.append(item)
             elif para is not None and edge is not None and _continues(para, lay, item, edge):
                 para.lines.append(item)
+                if lay is para.lay:
+                    para.own += 1
             else:
                 close()
                 para = _Para(lay, [item])
@@ -380,8 +387,7 @@ def _continues(para: _Para, lay: _Layout, line: TextLine, edge: _Edges) -> bool:
 def _paragraph(para: _Para) -> Paragraph:
     lines = para.lines
     text = join_lines([ln.text for ln in lines])
-    own = {id(x) for x in para.lay.lines}
-    on_page = [ln for ln in lines if id(ln) in own] or lines[:1]
+    on_page = lines[:para.own]
     box = (min(ln.x0 for ln in on_page), min(ln.top for ln in on_page),
            max(ln.x1 for ln in on_page), max(ln.bottom for ln in on_page))
     page = para.lay.page

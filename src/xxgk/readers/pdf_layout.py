@@ -20,8 +20,9 @@ median of a line's runs), so a 9 pt table and a 16 pt title are read alike.
 from __future__ import annotations
 
 import bisect
+import functools
+import operator
 import re
-import statistics
 from dataclasses import dataclass
 
 from ..document import GridCell, Source, Table
@@ -31,10 +32,13 @@ COLUMN_GAP = 0.75  # em: a gap this wide separates table columns (and words, wha
 SPACE_GAP = 0.2  # em: a gap this wide between Latin letters or digits is a space
 RULE_TOLERANCE = 2.0  # pt: rules this close meet; positions this close are one boundary
 
+_X0, _TOP = operator.attrgetter("x0"), operator.attrgetter("top")
+_FIRST = operator.itemgetter(0)
 _WIDE = re.compile(r"[\u2010-\u206f\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
                    r"\U00020000-\U0003ffff]")
 
 
+@functools.lru_cache(maxsize=4096)  # a report uses a few hundred distinct characters
 def _wide(ch: str) -> bool:
     return _WIDE.match(ch) is not None
 
@@ -67,6 +71,16 @@ class TextLine:
 
 # --------------------------------------------------------------------------- lines
 
+def _median(values: list[float]) -> float:
+    """The median as the statistics module computes it, without its generality (it runs for
+    every line and cell)."""
+    data = sorted(values)
+    n = len(data)
+    if n % 2:
+        return data[n // 2]
+    return (data[n // 2 - 1] + data[n // 2]) / 2
+
+
 def text_lines(runs: list[Run]) -> list[TextLine]:
     """Group runs into lines (top to bottom), each split into segments."""
     return [_line(g) for g in _line_groups(runs)]
@@ -76,7 +90,7 @@ def cell_text(runs: list[Run]) -> str:
     """The text of one table cell: its lines, each joined by gaps, joined top to bottom."""
     if len(runs) == 1:
         return runs[0].text
-    return join_lines([join_runs(g, statistics.median(r.size for r in g)) for g in _line_groups(runs)])
+    return join_lines([join_runs(g, _median([r.size for r in g])) for g in _line_groups(runs)])
 
 
 def _line_groups(runs: list[Run]) -> list[list[Run]]:
@@ -85,19 +99,25 @@ def _line_groups(runs: list[Run]) -> list[list[Run]]:
     different fonts and sizes sits at slightly different heights on one baseline)."""
     if not runs:
         return []
-    ordered = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
     groups: list[list[Run]] = []
+    line: list[Run] = []
     anchor = top = bottom = 0.0
-    for run in ordered:
-        centre = (run.top + run.bottom) / 2
-        h = run.bottom - run.top
-        if groups and top <= centre <= bottom and abs(centre - anchor) <= 0.7 * h:
-            groups[-1].append(run)
-            top, bottom = min(top, run.top), max(bottom, run.bottom)
+    # Sorted by centre (stable), each computed once: keyed by a C getter, not a Python function.
+    by_centre = [((r.top + r.bottom) / 2, r) for r in runs]
+    by_centre.sort(key=_FIRST)
+    for centre, run in by_centre:
+        rtop, rbottom = run.top, run.bottom
+        if line and top <= centre <= bottom and abs(centre - anchor) <= 0.7 * (rbottom - rtop):
+            line.append(run)
+            if rtop < top:
+                top = rtop
+            if rbottom > bottom:
+                bottom = rbottom
         else:
-            groups.append([run])
-            anchor, top, bottom = centre, run.top, run.bottom
-    return [_dedupe(sorted(g, key=lambda r: r.x0)) for g in groups]
+            line = [run]
+            groups.append(line)
+            anchor, top, bottom = centre, rtop, rbottom
+    return [g if len(g) == 1 else _dedupe(sorted(g, key=_X0)) for g in groups]
 
 
 def _line(runs: list[Run]) -> TextLine:
@@ -105,23 +125,39 @@ def _line(runs: list[Run]) -> TextLine:
         run = runs[0]
         seg = Segment(runs, run.text, run.x0, run.top, run.x1, run.bottom)
         return TextLine(runs, [seg], run.text, run.x0, run.top, run.x1, run.bottom, run.size)
-    em = statistics.median(r.size for r in runs)
+    em = _median([r.size for r in runs])
+    column_gap = COLUMN_GAP * em
     segments: list[list[Run]] = [[runs[0]]]
-    for prev, run in zip(runs, runs[1:]):
-        if run.x0 - prev.x1 >= COLUMN_GAP * em:
+    prev = runs[0]
+    top, x1, bottom = prev.top, prev.x1, prev.bottom
+    for run in runs[1:]:
+        if run.x0 - prev.x1 >= column_gap:
             segments.append([run])
         else:
             segments[-1].append(run)
-    segs = [_segment(s, em) for s in segments]
-    text = segs[0].text
-    for a, b in zip(segs, segs[1:]):
-        text += " " + b.text
-    return TextLine(runs, segs, text, runs[0].x0, min(r.top for r in runs),
-                    max(r.x1 for r in runs), max(r.bottom for r in runs), em)
+        prev = run
+        if run.top < top:
+            top = run.top
+        if run.x1 > x1:
+            x1 = run.x1
+        if run.bottom > bottom:
+            bottom = run.bottom
+    segs = []
+    for s in segments:
+        if len(s) == 1:  # most segments of a table row: one number
+            r = s[0]
+            segs.append(Segment(s, r.text, r.x0, r.top, r.x1, r.bottom))
+        else:
+            segs.append(_segment(s, em))
+    text = " ".join([seg.text for seg in segs])
+    return TextLine(runs, segs, text, runs[0].x0, top, x1, bottom, em)
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:
     """Drop a run printed twice at (almost) the same place: fake bold, overprinted text."""
+    texts = [r.text for r in runs]
+    if not any(map(operator.eq, texts, texts[1:])):  # the common case: no text repeated
+        return runs
     out: list[Run] = []
     for run in runs:
         if out and out[-1].text == run.text and abs(out[-1].x0 - run.x0) < 0.3 * run.height \
@@ -146,20 +182,18 @@ def join_runs(runs: list[Run], em: float) -> str:
     # Tracked text: most glyphs stand apart by the same gap; only a wider one is a space.
     singles = sum(1 for r in runs if len(r.text) == 1)
     if len(gaps) >= 3 and singles >= 0.6 * len(runs):
-        threshold = max(threshold, 1.6 * statistics.median(gaps))
+        threshold = max(threshold, 1.6 * _median(gaps))
+    # Between two runs: a space at a column gap; else nothing next to Chinese text, and a space
+    # at a gap of at least `threshold` between other characters.
+    column_gap = COLUMN_GAP * em
     parts = [runs[0].text]
     for gap, run in zip(gaps, runs[1:]):
-        parts.append(_separator(parts[-1][-1], run.text[0], gap, em, threshold))
+        if gap >= column_gap:
+            parts.append(" ")
+        elif gap >= threshold and not (_wide(parts[-1][-1]) or _wide(run.text[0])):
+            parts.append(" ")
         parts.append(run.text)
     return "".join(parts)
-
-
-def _separator(a: str, b: str, gap: float, em: float, threshold: float) -> str:
-    if gap >= COLUMN_GAP * em:
-        return " "
-    if _wide(a) or _wide(b):
-        return ""
-    return " " if gap >= threshold else ""
 
 
 def join_lines(texts: list[str]) -> str:
@@ -231,20 +265,23 @@ def _components(hs: list[Rule], vs: list[Rule]) -> list[tuple[list[Rule], list[R
     order = sorted(range(len(vs)), key=lambda j: vs[j].pos)
     positions = [vs[j].pos for j in order]
     t = RULE_TOLERANCE
+    nh = len(hs)
     for i, h in enumerate(hs):
         lo = bisect.bisect_left(positions, h.a - t)
         hi = bisect.bisect_right(positions, h.b + t)
         for j in order[lo:hi]:
             v = vs[j]
             if v.a - t <= h.pos <= v.b + t:
-                a, b = find(i), find(len(hs) + j)
+                # find() written out for a root (most calls)
+                a = i if parent[i] == i else find(i)
+                b = nh + j if parent[nh + j] == nh + j else find(nh + j)
                 if a != b:
                     parent[b] = a
     comps: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(hs):
         comps.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        comps.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+        comps.setdefault(find(nh + j), ([], []))[1].append(v)
     return [c for c in comps.values() if c[0] and c[1]]
 
 
@@ -297,25 +334,34 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> Grid | None:
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    # A boundary without a rule along most of it does not separate the positions on its sides.
+    # A boundary without rules along at least half of it does not separate the positions on its
+    # sides (the overlaps are summed; this runs for every side of every position).
     for c in range(ncols - 1):
+        cover = vcover[c + 1]
         for r in range(nrows):
-            if not _covered(vcover[c + 1], ys[r], ys[r + 1]):
+            lo, hi = ys[r], ys[r + 1]
+            covered = 0.0
+            for a, b in cover:
+                if b > lo and a < hi:
+                    covered += (b if b < hi else hi) - (a if a > lo else lo)
+            if not covered >= 0.5 * (hi - lo):
                 union(r * ncols + c, r * ncols + c + 1)
     for r in range(nrows - 1):
+        cover = hcover[r + 1]
         for c in range(ncols):
-            if not _covered(hcover[r + 1], xs[c], xs[c + 1]):
+            lo, hi = xs[c], xs[c + 1]
+            covered = 0.0
+            for a, b in cover:
+                if b > lo and a < hi:
+                    covered += (b if b < hi else hi) - (a if a > lo else lo)
+            if not covered >= 0.5 * (hi - lo):
                 union(r * ncols + c, (r + 1) * ncols + c)
-    return Grid(xs, ys, [[find(r * ncols + c) for c in range(ncols)] for r in range(nrows)])
-
-
-def _covered(intervals: list[tuple[float, float]], lo: float, hi: float) -> bool:
-    """Rules along a boundary cover at least half of the span [lo, hi]."""
-    covered = 0.0
-    for a, b in intervals:
-        if b > lo and a < hi:
-            covered += (b if b < hi else hi) - (a if a > lo else lo)
-    return covered >= 0.5 * (hi - lo)
+    # union points a root at a smaller index and find only shortens paths, so every parent
+    # index is below its child's: in index order each position's root is its parent's root.
+    root = parent[:]
+    for i in range(nrows * ncols):
+        root[i] = root[parent[i]]
+    return Grid(xs, ys, [root[r * ncols:(r + 1) * ncols] for r in range(nrows)])
 
 
 def claim_runs(grid: Grid, runs: list[Run]) -> tuple[dict[int, list[Run]], list[Run]]:
@@ -332,10 +378,18 @@ def claim_runs(grid: Grid, runs: list[Run]) -> tuple[dict[int, list[Run]], list[
         if not (left <= cx <= right and top <= cy <= bottom):
             rest.append(run)
             continue
-        row = ids[min(max(right_of(ys, cy) - 1, 0), last_row)]
-        first = row[min(max(right_of(xs, run.x0 + 0.5) - 1, 0), last_col)]
-        if first == row[min(max(right_of(xs, run.x1 - 0.5) - 1, 0), last_col)]:
-            cells.setdefault(first, []).append(run)
+        # Row and columns by bisection, clamped to the grid (conditionals: no min/max calls).
+        r = right_of(ys, cy) - 1
+        row = ids[0 if r < 0 else last_row if r > last_row else r]
+        c = right_of(xs, run.x0 + 0.5) - 1
+        first = row[0 if c < 0 else last_col if c > last_col else c]
+        c = right_of(xs, run.x1 - 0.5) - 1
+        if first == row[0 if c < 0 else last_col if c > last_col else c]:
+            found = cells.get(first)
+            if found is None:
+                cells[first] = [run]
+            else:
+                found.append(run)
             continue
         for cell, piece in _cut(grid, run, cy):
             cells.setdefault(cell, []).append(piece)
@@ -383,10 +437,17 @@ def grid_table(grid: Grid, cells: dict[int, list[Run]], page: PageContent, view:
     extent: dict[int, list[int]] = {}
     for r in range(nrows):
         row_ids = ids[r]
+        prev = -1
         for c in range(ncols):
-            e = extent.get(row_ids[c])
+            cid = row_ids[c]
+            if cid == prev:  # the cell to the left again (a colspan): only its right end moves
+                if c > e[3]:
+                    e[3] = c
+                continue
+            prev = cid
+            e = extent.get(cid)
             if e is None:
-                extent[row_ids[c]] = [r, c, r, c]
+                e = extent[cid] = [r, c, r, c]
             else:
                 if c < e[1]:
                     e[1] = c
@@ -395,15 +456,24 @@ def grid_table(grid: Grid, cells: dict[int, list[Run]], page: PageContent, view:
                 if c > e[3]:
                     e[3] = c
     xs, ys = grid.xs, grid.ys
-    sources = {cid: Source(page=page.number, bbox=page.display_bbox(
-        view.frame, (xs[e[1]], ys[e[0]], xs[e[3] + 1], ys[e[2] + 1]))) for cid, e in extent.items()}
+    number = page.number
+    if view.frame.rot == page.display.rot:
+        # The view is the display frame: a cell's box is its boundaries rounded (as display_bbox
+        # rounds them), so each boundary is rounded once, not once per cell.
+        rx, ry = [round(x, 1) for x in xs], [round(y, 1) for y in ys]
+        sources = {cid: Source(None, None, None, number, (rx[e[1]], ry[e[0]], rx[e[3] + 1], ry[e[2] + 1]))
+                   for cid, e in extent.items()}
+    else:
+        sources = {cid: Source(None, None, None, number, page.display_bbox(
+            view.frame, (xs[e[1]], ys[e[0]], xs[e[3] + 1], ys[e[2] + 1]))) for cid, e in extent.items()}
     seen: set[int] = set()
     out: list[list[GridCell]] = []
     for r in rows:
         row = []
+        row_ids = ids[r]
         for c in cols:
-            cid = ids[r][c]
-            row.append(GridCell(texts.get(cid, ""), sources[cid], spanned=cid in seen))
+            cid = row_ids[c]
+            row.append(GridCell(texts.get(cid, ""), sources[cid], cid in seen))
             seen.add(cid)
         out.append(row)
     source = Source(page=page.number, bbox=page.display_bbox(view.frame, grid.bbox))
@@ -426,7 +496,7 @@ def whitespace_tables(lines: list[TextLine], barriers: list[float], page: PageCo
             tables.append((block[0].top, _ws_table(block, page, view)))
         else:
             rest.extend(block)
-    rest.sort(key=lambda ln: ln.top)
+    rest.sort(key=_TOP)
     return tables, rest
 
 
@@ -483,6 +553,8 @@ def _wrapped(upper: TextLine, lower: TextLine) -> bool:
 class _Cell:
     """Segments of one whitespace-table cell (a wrapped cell has several) and their extent."""
 
+    __slots__ = ("segments", "x0", "x1")
+
     def __init__(self, seg: Segment):
         self.segments = [seg]
         self.x0, self.x1 = seg.x0, seg.x1
@@ -500,10 +572,10 @@ def _ws_rows(block: list[TextLine]) -> list[list[TextLine]]:
     each other (a wrapped label, above or below the numbers) — or sits that close to a line of
     the row's numbers printed apart from the label. Lines left over are rows of their own (a
     blank row, a caption)."""
-    numeric = any(_numeric(s.text) for ln in block for s in ln.segments)
-    anchor = [any(_numeric(s.text) for s in ln.segments) if numeric else len(ln.segments) >= 2
-              for ln in block]
-    wrap = _wrap_gap(block, numeric)
+    has_number = [any(_numeric(s.text) for s in ln.segments) for ln in block]
+    numeric = any(has_number)
+    anchor = has_number if numeric else [len(ln.segments) >= 2 for ln in block]
+    wrap = _wrap_gap([ln for ln, a in zip(block, anchor) if a])
     owner: list[int | None] = [i if a else None for i, a in enumerate(anchor)]
 
     def link(i: int, step: int) -> None:
@@ -532,21 +604,18 @@ def _ws_rows(block: list[TextLine]) -> list[list[TextLine]]:
     rows: dict[int, list[TextLine]] = {}
     for i, ln in enumerate(block):
         rows.setdefault(owner[i] if owner[i] is not None else i, []).append(ln)
-    # Each row's lines are in block order: a row sorts by its first (an identity lookup; TextLine
-    # equality would compare every field).
-    first = {id(ln): i for i, ln in enumerate(block)}
-    return [rows[k] for k in sorted(rows, key=lambda k: first[id(rows[k][0])])]
+    # A row enters the dict with its first line, in block order: rows come out top to bottom.
+    return list(rows.values())
 
 
 def _same_column(a: TextLine, b: TextLine) -> bool:
     return any(s.x0 < t.x1 and t.x0 < s.x1 for s in a.segments for t in b.segments)
 
 
-def _wrap_gap(block: list[TextLine], numeric: bool) -> float:
+def _wrap_gap(rows: list[TextLine]) -> float:
     """The gap (in em) below which two lines belong to one row: under three quarters of the gap
-    between consecutive one-line rows (padded cells), within [0.35, 0.8] em."""
-    rows = [ln for ln in block if (any(_numeric(s.text) for s in ln.segments) if numeric
-                                   else len(ln.segments) >= 2)]
+    between consecutive one-line rows (padded cells; `rows` are the lines that start a row),
+    within [0.35, 0.8] em."""
     gaps = sorted((b.top - a.bottom) / b.em for a, b in zip(rows, rows[1:]) if b.top > a.bottom)
     if not gaps:
         return 0.35
@@ -556,6 +625,7 @@ def _wrap_gap(block: list[TextLine], numeric: bool) -> float:
 _NUMBER = re.compile(r"[增减+\-−]?\s*\d[\d,，.．]*\s*\S{0,2}|[—\-–/／]{1,4}")
 
 
+@functools.lru_cache(maxsize=4096)  # table cells repeat ("0", "—"); asked several times per line
 def _numeric(text: str) -> bool:
     """A printed number or null mark (with a sign or a short unit), not a label with digits."""
     return _NUMBER.fullmatch(text) is not None
@@ -564,11 +634,14 @@ def _numeric(text: str) -> bool:
 def _ws_cells(row: list[TextLine]) -> list[_Cell]:
     """The row's segments, those stacked over each other (a wrapped cell) as one cell."""
     cells: list[_Cell] = []
-    for seg in sorted((s for ln in row for s in ln.segments), key=lambda s: s.x0):
-        if cells and seg.x0 < cells[-1].x1 and seg.x1 > cells[-1].x0:
-            cells[-1].add([seg])
+    segments = row[0].segments if len(row) == 1 else [s for ln in row for s in ln.segments]
+    last: _Cell | None = None
+    for seg in sorted(segments, key=_X0):
+        if last is not None and seg.x0 < last.x1 and seg.x1 > last.x0:
+            last.add([seg])
         else:
-            cells.append(_Cell(seg))
+            last = _Cell(seg)
+            cells.append(last)
     return cells
 
 
@@ -582,9 +655,14 @@ def _split_at_columns(block: list[TextLine]) -> None:
     for ln in block:
         segments: list[Segment] = []
         for seg in ln.segments:
+            if len(seg.runs) == 1:  # a single run is never cut
+                segments.append(seg)
+                continue
             pieces: list[list[Run]] = [[seg.runs[0]]]
+            visible = 0.3 * ln.em
             for prev, run in zip(seg.runs, seg.runs[1:]):
-                if _column_cut(prev, run, ln.em, starts, ends):
+                # `_column_cut` for a gap wider than `visible` (a narrower one is never cut)
+                if run.x0 - prev.x1 >= visible and _column_cut(prev, run, ln.em, starts, ends):
                     pieces.append([run])
                 else:
                     pieces[-1].append(run)
@@ -629,19 +707,61 @@ def _ws_table(block: list[TextLine], page: PageContent, view: View) -> Table:
             for band, cell in zip(bands, cells):
                 band[0], band[1] = min(band[0], cell.x0), max(band[1], cell.x1)
     out: list[list[GridCell]] = []
+    number = page.number
+    display = page.display_rounder(view.frame)
+    # In the display frame a box is its coordinates rounded (as display_bbox does), and rounding
+    # is slow (a correctly rounded decimal): each distinct coordinate of the table is rounded once.
+    upright = view.frame.rot == page.display.rot
+    edges = [(round(lo, 1), round(hi, 1)) for lo, hi in bands] if upright else []
+    rounded: dict[float, float] = {}
     for cells, lines in zip(rows, row_lines):
-        top, bottom = min(ln.top for ln in lines), max(ln.bottom for ln in lines)
+        if len(lines) == 1:
+            top, bottom = lines[0].top, lines[0].bottom
+        else:
+            top, bottom = min(ln.top for ln in lines), max(ln.bottom for ln in lines)
+        if upright:
+            rtop = rounded.get(top)
+            if rtop is None:
+                rtop = rounded[top] = round(top, 1)
+            rbottom = rounded.get(bottom)
+            if rbottom is None:
+                rbottom = rounded[bottom] = round(bottom, 1)
         slots = _place_cells(cells, bands)
         row = []
-        for band, cell in zip(bands, slots):
+        for k, cell in enumerate(slots):
             if cell is None:
-                box = (band[0], top, band[1], bottom)
-                row.append(GridCell("", Source(page=page.number, bbox=page.display_bbox(view.frame, box))))
+                if upright:
+                    box = (edges[k][0], rtop, edges[k][1], rbottom)
+                else:
+                    box = display(bands[k][0], top, bands[k][1], bottom)
+                row.append(GridCell("", Source(None, None, None, number, box)))
                 continue
-            segs = sorted(cell.segments, key=lambda s: s.top)
-            box = (cell.x0, min(s.top for s in segs), cell.x1, max(s.bottom for s in segs))
-            row.append(GridCell(join_lines([s.text for s in segs]),
-                                Source(page=page.number, bbox=page.display_bbox(view.frame, box))))
+            segs = cell.segments
+            if len(segs) == 1:  # most cells: one line
+                seg = segs[0]
+                text, stop, sbottom = seg.text, seg.top, seg.bottom
+            else:
+                segs = sorted(segs, key=_TOP)
+                text = join_lines([s.text for s in segs])
+                stop, sbottom = min(s.top for s in segs), max(s.bottom for s in segs)
+            if upright:
+                x0, x1 = cell.x0, cell.x1
+                rx0 = rounded.get(x0)
+                if rx0 is None:
+                    rx0 = rounded[x0] = round(x0, 1)
+                rx1 = rounded.get(x1)
+                if rx1 is None:
+                    rx1 = rounded[x1] = round(x1, 1)
+                rt = rounded.get(stop)
+                if rt is None:
+                    rt = rounded[stop] = round(stop, 1)
+                rb = rounded.get(sbottom)
+                if rb is None:
+                    rb = rounded[sbottom] = round(sbottom, 1)
+                box = (rx0, rt, rx1, rb)
+            else:
+                box = display(cell.x0, stop, cell.x1, sbottom)
+            row.append(GridCell(text, Source(None, None, None, number, box)))
         out.append(row)
     box = (min(ln.x0 for ln in block), block[0].top, max(ln.x1 for ln in block), block[-1].bottom)
     return Table(rows=out, source=Source(page=page.number, bbox=page.display_bbox(view.frame, box)),
@@ -652,6 +772,8 @@ def _place_cells(cells: list[_Cell], bands: list[list[float]]) -> list[_Cell | N
     """Columns for a row's cells, left to right: each in the band it overlaps most among those
     after the previous cell's (nearest when none overlaps); cells beyond the bands join the last."""
     width = len(bands)
+    if len(cells) == width:  # a full row: cell k can only go to band k
+        return list(cells)
     slots: list[_Cell | None] = [None] * width
     low = 0
     last = -1
@@ -664,13 +786,16 @@ def _place_cells(cells: list[_Cell], bands: list[list[float]]) -> list[_Cell | N
             else:
                 slots[last].add(cell.segments)  # type: ignore[union-attr]
             continue
-
-        def score(j: int) -> float:
+        # The band it overlaps most (the first of equals), else the nearest.
+        x0, x1 = cell.x0, cell.x1
+        best, best_score = -1, 0.0
+        for j in range(low, high):
             lo, hi = bands[j]
-            overlap = min(hi, cell.x1) - max(lo, cell.x0)
-            return overlap if overlap > 0 else -min(abs(cell.x0 - hi), abs(lo - cell.x1))
-
-        last = max(range(low, high), key=score)
+            overlap = (hi if hi < x1 else x1) - (lo if lo > x0 else x0)
+            score = overlap if overlap > 0 else -min(abs(x0 - hi), abs(lo - x1))
+            if best < 0 or score > best_score:
+                best, best_score = j, score
+        last = best
         slots[last] = cell
         low = last + 1
     return slots

@@ -19,9 +19,12 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from . import pdf_ffi as ffi
 
 # Bounds that keep a hostile file's cost proportional to a real report's.
 MAX_GLYPHS = 60_000  # per page; a dense report page has about 3 000
@@ -39,6 +42,7 @@ _RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp))
              for r in (range(0x2F00, 0x2FE0), range(0x2E80, 0x2F00), range(0xF900, 0xFB00))
              for cp in r if len(unicodedata.normalize("NFKC", chr(cp))) == 1
              and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+_RADICAL = re.compile("[" + "".join(map(chr, sorted(_RADICALS))) + "]")  # any to translate
 
 _ANGLE_TOLERANCE = math.radians(2.0)
 
@@ -149,6 +153,13 @@ class PageContent:
         x0, top, x1, bottom = box
         return (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
 
+    def display_rounder(self, frame: Frame) -> Callable[[float, float, float, float], tuple[float, float, float, float]]:
+        """`display_bbox` for `frame` as a function of the four coordinates (for a table's cells:
+        when `frame` is the display frame, rounding is all there is to do)."""
+        if frame.rot == self.display.rot:
+            return lambda x0, top, x1, bottom: (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
+        return lambda x0, top, x1, bottom: self.display_bbox(frame, (x0, top, x1, bottom))
+
 
 class PageTooDense(Exception):
     """A page with more glyphs than any report page (MAX_GLYPHS)."""
@@ -167,7 +178,10 @@ def extract(page: pdfium.PdfPage, number: int) -> PageContent:
         textpage.close()
     hrules, vrules, image_area = _graphics(page)
     content.image_area = image_area / max(1.0, (right - left) * (top - bottom))
-    main = max(runs_by_rot, key=lambda r: sum(len(x.text) for x in runs_by_rot[r]), default=rotation)
+    if len(runs_by_rot) == 1:
+        main = next(iter(runs_by_rot))
+    else:
+        main = max(runs_by_rot, key=lambda r: sum([len(x.text) for x in runs_by_rot[r]]), default=rotation)
     for rot in [main, *sorted(r for r in runs_by_rot if r != main)]:
         frame = Frame(rot, left, bottom, right, top)
         view = View(frame, _on_page(runs_by_rot.get(rot, []), frame))
@@ -189,36 +203,46 @@ class _Glyphs:
 
     def __init__(self, textpage: pdfium.PdfTextPage, pagebox: tuple[float, float, float, float]):
         self.raw = textpage.raw
+        self.handle = ffi.handle(textpage.raw)
         left, bottom, right, top = pagebox
         self.frames = {rot: Frame(rot, left, bottom, right, top) for rot in (0, 90, 180, 270)}
-        self._rect = pdfium_c.FS_RECTF()
-        self._matrix = pdfium_c.FS_MATRIX()
-        self._get_box = pdfium_c.FPDFText_GetLooseCharBox
-        self._get_matrix = pdfium_c.FPDFText_GetMatrix
-        self._map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        self.rect, self.rect_out = ffi.out(pdfium_c.FS_RECTF)
+        self.matrix, self.matrix_out = ffi.out(pdfium_c.FS_MATRIX)
         # Font size by (matrix, box height): glyphs of one font at one size share both.
         self._sizes: dict[tuple[float, ...], float] = {}
+        # Quarter turn by matrix (a, b): a page has a handful.
+        self._turns: dict[tuple[float, float], int | None] = {}
 
     def box(self, k: int) -> tuple[float, float, float, float]:
         """Loose box (left, bottom, right, top) in user space."""
-        r = self._rect
-        self._get_box(self.raw, k, r)
-        return r.left, r.bottom, r.right, r.top
+        ffi.text_loose_box(self.handle, k, self.rect_out)
+        left, top, right, bottom = ffi.RECT(self.rect)
+        return left, bottom, right, top
 
     def style(self, k: int, box: tuple[float, float, float, float]) -> tuple[int | None, float, bool]:
         """(quarter turn of the text, None when off-axis; font size as printed; Unicode map
         broken) of glyph k, whose loose box is `box`."""
-        m = self._matrix
-        self._get_matrix(self.raw, k, m)
-        a, b, c, d = m.a, m.b, m.c, m.d
-        turn = 0 if b == 0 and a > 0 else _rotation_of(a, b)
+        h = self.handle
+        ffi.text_matrix(h, k, self.matrix_out)
+        a, b, c, d, _, _ = ffi.MATRIX(self.matrix)
+        turn = self._turn(a, b)
         across = box[3] - box[1] if turn in (0, 180) else box[2] - box[0]
+        return turn, self.size(k, a, b, c, d, across), bool(ffi.text_map_error(h, k))
+
+    def _turn(self, a: float, b: float) -> int | None:
+        turn = self._turns.get((a, b), -1)
+        if turn == -1:
+            turn = 0 if b == 0 and a > 0 else _rotation_of(a, b)
+            self._turns[(a, b)] = turn
+        return turn
+
+    def size(self, k: int, a: float, b: float, c: float, d: float, across: float) -> float:
         key = (a, b, c, d, round(across, 2))
         size = self._sizes.get(key)
         if size is None:
             size = pdfium_c.FPDFText_GetFontSize(self.raw, k) * math.sqrt(abs(a * d - b * c))
             self._sizes[key] = size
-        return turn, size, bool(self._map_error(self.raw, k))
+        return size
 
 
 def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
@@ -229,6 +253,9 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
     as one run when its first and last glyphs show it is: on one baseline, in order, and no wider
     than its glyphs' advances allow (no hidden gap). Otherwise, and for text with unreadable
     characters, its glyphs are examined one by one.
+
+    The loop runs once per word of every page: the glyph queries of `_Glyphs.box` and
+    `_Glyphs.style` are written out in it.
     """
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
@@ -239,9 +266,17 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
     text = textpage.get_text_range()
     if len(text) != n:  # pdfium left out or inserted characters: ask per glyph
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, k) or 0xFFFD) for k in range(n))
-    text = text.translate(_RADICALS)
+    if _RADICAL.search(text) is not None:  # rare: spare the per-character translation
+        text = text.translate(_RADICALS)
     suspicious = _BAD.search(text) is not None
     g = _Glyphs(textpage, pagebox)
+    h = g.handle
+    get_box, rect_out, rect, unpack_rect = ffi.text_loose_box, g.rect_out, g.rect, ffi.RECT
+    get_matrix, matrix_out, matrix, unpack_matrix = ffi.text_matrix, g.matrix_out, g.matrix, ffi.MATRIX
+    map_error = ffi.text_map_error
+    turns, frames = g._turns, g.frames
+    sizes: dict[tuple[float, ...], float] = {}
+    ox, oy = frames[0].x0, frames[0].y1
     runs: dict[int, list[Run]] = {}
     glyphs = bad = 0
     for m in _WORD.finditer(text):
@@ -250,41 +285,58 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
         if suspicious and _BAD.search(text, a, b):
             bad += _glyph_runs(g, text, a, b, runs)
             continue
-        first = g.box(a)
-        turn, size, broken = g.style(a, first)
-        if broken:
+        get_box(h, a, rect_out)
+        left, top, right, bottom = unpack_rect(rect)
+        get_matrix(h, a, matrix_out)
+        ma, mb, mc, md, _, _ = unpack_matrix(matrix)
+        turn = turns.get((ma, mb), -1)
+        if turn == -1:
+            turn = g._turn(ma, mb)
+        across = top - bottom if turn in (0, 180) else right - left
+        size = sizes.get((ma, mb, mc, md, across))  # by the exact height first: no rounding
+        if size is None:
+            size = sizes[(ma, mb, mc, md, across)] = g.size(a, ma, mb, mc, md, across)
+        if map_error(h, a):
             bad += b - a
             continue
         if turn is None:
             continue
-        run = _word_run(g, text, a, b, g.frames[turn], size, first)
+        # The word as one run (`Frame.box` written out for upright text), or its glyphs one by
+        # one when its first and last glyphs do not show a plain word.
+        if turn == 0:
+            x0, y0, x1, y1 = left - ox, oy - top, right - ox, oy - bottom
+        else:
+            x0, y0, x1, y1 = frames[turn].box(left, bottom, right, top)
+        if not 1.0 <= size <= 1000.0:  # no usable size: the box height is close to it
+            size = y1 - y0
+        if b - a == 1:
+            run = Run(text[a:b], x0, y0, x1, y1, None, size) if y1 > y0 else None
+        else:
+            get_box(h, b - 1, rect_out)
+            left, top, right, bottom = unpack_rect(rect)
+            if turn == 0:
+                lx0, ly0, lx1, ly1 = left - ox, oy - top, right - ox, oy - bottom
+            else:
+                lx0, ly0, lx1, ly1 = frames[turn].box(left, bottom, right, top)
+            height = max(y1 - y0, ly1 - ly0)
+            advance = max(x1 - x0, lx1 - lx0)
+            width = lx1 - x0
+            # On one baseline, in order, and no wider than the glyphs' advances allow.
+            if height > 0 and abs(ly1 - y1) <= 0.25 * height and lx0 >= x1 - 0.1 * height \
+                    and 0 < width <= (b - a - 1) * advance * 1.1 + (lx1 - lx0) + 0.1 * height:
+                run = Run(text[a:b], x0, min(y0, ly0), lx1, max(y1, ly1), None, size)
+            else:
+                run = None
         if run is not None:
-            runs.setdefault(turn, []).append(run)
+            try:
+                runs[turn].append(run)
+            except KeyError:
+                runs[turn] = [run]
         else:
             bad += _glyph_runs(g, text, a, b, runs)
     content.glyphs += glyphs
     content.bad_glyphs += bad
     return runs
-
-
-def _word_run(g: _Glyphs, text: str, a: int, b: int, frame: Frame, size: float,
-              first: tuple[float, float, float, float]) -> Run | None:
-    """The word text[a:b] (its first glyph's box given) as one run, or None when its glyphs must
-    be examined one by one."""
-    x0, y0, x1, y1 = frame.box(*first)
-    if not 1.0 <= size <= 1000.0:  # no usable size: the box height is close to it
-        size = y1 - y0
-    if b - a == 1:
-        return Run(text[a:b], x0, y0, x1, y1, None, size) if y1 > y0 else None
-    lx0, ly0, lx1, ly1 = frame.box(*g.box(b - 1))
-    h = max(y1 - y0, ly1 - ly0)
-    advance = max(x1 - x0, lx1 - lx0)
-    width = lx1 - x0
-    plausible = (h > 0 and abs(ly1 - y1) <= 0.25 * h and lx0 >= x1 - 0.1 * h
-                 and 0 < width <= (b - a - 1) * advance * 1.1 + (lx1 - lx0) + 0.1 * h)
-    if not plausible:
-        return None
-    return Run(text[a:b], x0, min(y0, ly0), lx1, max(y1, ly1), None, size)
 
 
 def _glyph_runs(g: _Glyphs, text: str, a: int, b: int, runs: dict[int, list[Run]]) -> int:
@@ -358,66 +410,65 @@ def _compose(m: _Matrix, n: _Matrix) -> _Matrix:
 
 class _Graphics:
     """Axis-aligned line segments in user space and the image area, gathered from page objects
-    (the ctypes out-parameters are allocated once: this runs for every object of every page)."""
+    (the ctypes out-parameters are allocated once: this runs for every object of every page;
+    objects are untyped handles, see `pdf_ffi`)."""
 
     def __init__(self) -> None:
         self.hsegs: list[tuple[float, float, float]] = []  # (y, x0, x1)
         self.vsegs: list[tuple[float, float, float]] = []  # (x, y0, y1)
         self.image_area = 0.0
         self.segments = 0
-        self._f = [ctypes.c_float() for _ in range(4)]
-        self._mode = (ctypes.c_int(), ctypes.c_int())
-        self._rgba = [ctypes.c_uint() for _ in range(4)]
-        self._matrix = pdfium_c.FS_MATRIX()
+        self._f, self._f_out = ffi.out_array(ctypes.c_float, 4)
+        self._mode, self._mode_out = ffi.out_array(ctypes.c_int, 2)
+        self._rgba, self._rgba_out = ffi.out_array(ctypes.c_uint, 4)
+        self._matrix, self._matrix_out = ffi.out(pdfium_c.FS_MATRIX)
 
-    def visit(self, obj, parent: _Matrix | None, depth: int) -> None:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+    def visit(self, obj: ffi.Handle, parent: _Matrix | None, depth: int) -> None:
+        kind = ffi.object_type(obj)
+        if kind == _PATH:
             self.path(obj, parent)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+        elif kind == _FORM and depth < MAX_FORM_DEPTH:
             m = self.matrix(obj) if parent is None else _compose(self.matrix(obj), parent)
-            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                self.visit(pdfium_c.FPDFFormObj_GetObject(obj, j), m, depth + 1)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            for j in range(ffi.form_count(obj)):
+                self.visit(ffi.form_object(obj, j), m, depth + 1)
+        elif kind == _IMAGE:
             box = self.bounds(obj, parent)
             if box is not None:
                 self.image_area += (box[2] - box[0]) * (box[3] - box[1])
 
-    def matrix(self, obj) -> _Matrix:
-        m = self._matrix
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    def matrix(self, obj: ffi.Handle) -> _Matrix:
+        if not ffi.object_matrix(obj, self._matrix_out):
             return _IDENTITY
-        return (m.a, m.b, m.c, m.d, m.e, m.f)
+        return ffi.MATRIX(self._matrix)
 
-    def bounds(self, obj, parent: _Matrix | None) -> tuple[float, float, float, float] | None:
+    def bounds(self, obj: ffi.Handle, parent: _Matrix | None) -> tuple[float, float, float, float] | None:
         """(x0, y0, x1, y1) in user space (bounds of an object in a form are in form space)."""
-        l, b, r, t = self._f
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        if not ffi.object_bounds(obj, *self._f_out):
             return None
-        (xa, ya), (xb, yb) = (l.value, b.value), (r.value, t.value)
+        xa, ya, xb, yb = ffi.RECT(self._f)
         if parent is not None:
             (xa, ya), (xb, yb) = _apply(parent, xa, ya), _apply(parent, xb, yb)
         return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
 
-    def is_light(self, obj, stroke: bool) -> bool:
+    def is_light(self, obj: ffi.Handle, stroke: bool) -> bool:
         """White or invisible paint: not a rule anyone sees."""
-        r, g, b, a = self._rgba
-        getter = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
-        if not getter(obj, r, g, b, a):
+        getter = ffi.stroke_color if stroke else ffi.fill_color
+        if not getter(obj, *self._rgba_out):
             return False
-        return a.value < 40 or min(r.value, g.value, b.value) > 235
+        r, g, b, a = ffi.UINTS4(self._rgba)
+        return a < 40 or min(r, g, b) > 235
 
-    def path(self, obj, parent: _Matrix | None) -> None:
-        nseg = pdfium_c.FPDFPath_CountSegments(obj)
+    def path(self, obj: ffi.Handle, parent: _Matrix | None) -> None:
+        nseg = ffi.path_count_segments(obj)
         if nseg < 2:
             return
         self.segments += nseg
         if self.segments > MAX_SEGMENTS:
             return
-        fill, stroke = self._mode
-        if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke):
+        if not ffi.path_draw_mode(obj, *self._mode_out):
             return
-        stroked, filled = bool(stroke.value), fill.value != 0
+        fill, stroke = ffi.INTS2(self._mode)
+        stroked, filled = bool(stroke), fill != 0
         if not stroked and not filled or self.is_light(obj, stroked):
             return
         # Bounds at most 2.5 pt thick: a rule whatever its segments (the common case, settled
@@ -428,7 +479,7 @@ class _Graphics:
         m = self.matrix(obj)
         if parent is not None:
             m = _compose(m, parent)
-        for points, is_closed in _subpaths(obj, nseg, m, self._f[0], self._f[1]):
+        for points, is_closed in _subpaths(obj, nseg, m, self._f, self._f_out):
             if stroked:
                 _edges(points, is_closed, self)
             elif len(points) <= 5:
@@ -446,39 +497,55 @@ class _Graphics:
         return False
 
 
+_PATH, _FORM, _IMAGE = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_IMAGE
+
+
 def _graphics(page: pdfium.PdfPage
               ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], float]:
     """Horizontal and vertical rule segments (user space) and the area images cover."""
     g = _Graphics()
-    raw = page.raw
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        g.visit(pdfium_c.FPDFPage_GetObject(raw, i), None, 0)
+    raw = ffi.handle(page.raw)
+    get, kind_of, path = ffi.page_object, ffi.object_type, g.path
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = get(raw, i)
+        kind = kind_of(obj)
+        if kind == _TEXT:  # most objects: nothing to look at
+            continue
+        if kind == _PATH:
+            path(obj, None)
+        else:
+            g.visit(obj, None, 0)
         if g.segments > MAX_SEGMENTS:  # a drawing, not a document page: no rules from it
             return [], [], g.image_area
     return g.hsegs, g.vsegs, g.image_area
+
+
+_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
 
 
 def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def _subpaths(obj, nseg: int, m: _Matrix, x: ctypes.c_float, y: ctypes.c_float
+def _subpaths(obj: ffi.Handle, nseg: int, m: _Matrix, xy: ctypes.Array, xy_out: list[ctypes.c_void_p]
               ) -> list[tuple[list[tuple[float, float]], bool]]:
     """The path's straight subpaths in user space, with whether each is closed (curves left out)."""
     out: list[tuple[list[tuple[float, float]], bool]] = []
     points: list[tuple[float, float]] = []
     closed = curved = False
+    x_out, y_out = xy_out[0], xy_out[1]
     for k in range(nseg):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        seg = ffi.path_segment(obj, k)
+        ffi.segment_point(seg, x_out, y_out)
+        kind = ffi.segment_type(seg)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO and points:
             if not curved:
                 out.append((points, closed))
             points, closed, curved = [], False, False
-        points.append(_apply(m, x.value, y.value))
+        x, y = ffi.FLOATS2(xy)
+        points.append(_apply(m, x, y))
         curved = curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
-        closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(seg))
+        closed = closed or bool(ffi.segment_close(seg))
     if points and not curved:
         out.append((points, closed))
     return out
