@@ -14,7 +14,9 @@ a fresh process so their memory is their own:
 3. the same ingest of the first `--small` files, to show that memory does not grow with the corpus.
 
 Peak memory is sampled from /proc every 0.2 s: the writer process alone, and the writer with
-its parser processes. Prints a Markdown section for docs/performance.md.
+its parser processes; so is the CPU time of the parser processes (the writer's own is exact).
+CPU time per report is the figure to compare on a busy machine, where wall times mean little.
+Prints a Markdown section for docs/performance.md.
 
     .venv/bin/python benchmarks/ingest.py                 # 10,000 reports, 2 workers
     .venv/bin/python benchmarks/ingest.py --n 1200 --small 300
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # Agencies of a real library: counties (with their city in the region path) × their departments,
@@ -104,19 +107,20 @@ def phase_bare(files: list[str], workers: int) -> dict:
         t = time.perf_counter()
         ok = sum(pool.map(_bare, files, chunksize=8))
         seconds = time.perf_counter() - t
-    return {"seconds": seconds, "parsed": ok}
+    return {"seconds": seconds, "parsed": ok, "cpu_writer": 0.0}
 
 
 def phase_ingest(files: list[str], workers: int, db: str) -> dict:
     from xxgk.store import Library
 
     with Library.open(db) as lib:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         s = lib.ingest(files, workers=workers)
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         reports = lib.count_reports()
     return {"seconds": seconds, "ingested": s.ingested, "duplicates": s.duplicates,
-            "failed": len(s.failed), "reports": reports, "failures": s.failed[:5]}
+            "failed": len(s.failed), "reports": reports, "failures": s.failed[:5],
+            "cpu_writer": cpu}
 
 
 # -- the orchestrator -------------------------------------------------------------------------
@@ -126,6 +130,16 @@ def _rss(pid: int) -> int:
             return int(f.read().split()[1]) * PAGE
     except OSError:
         return 0
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _descendants(root: int) -> list[int]:
@@ -152,13 +166,17 @@ def run_phase(args: list[str]) -> dict:
     listing = args[args.index("--files") + 1]
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
     peak_main = peak_all = 0
+    cpu: dict[int, float] = {}  # descendant → CPU seconds when last seen (the parsers)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak_main, peak_all
         while not done.is_set():
             peak_main = max(peak_main, _rss(proc.pid))
-            peak_all = max(peak_all, sum(_rss(p) for p in _descendants(proc.pid)))
+            family = _descendants(proc.pid)
+            peak_all = max(peak_all, sum(_rss(p) for p in family))
+            for p in family[1:]:
+                cpu[p] = max(cpu.get(p, 0.0), _cpu_seconds(p) or 0.0)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -169,12 +187,19 @@ def run_phase(args: list[str]) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"phase {args} failed ({proc.returncode}); files in {listing}")
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(peak_main=peak_main, peak_all=peak_all)
+    # The parsers' CPU: sampled, so up to 0.2 s of each process's last moments is missed.
+    result.update(peak_main=peak_main, peak_all=peak_all, cpu_parsers=sum(cpu.values()))
     return result
 
 
 def _mb(b: int) -> str:
     return f"{b / 2**20:.0f} MB"
+
+
+def _per_report(r: dict, n: int) -> str:
+    """CPU ms per report: writer · parser processes."""
+    writer = f"{r['cpu_writer'] / n * 1000:.1f}" if r["cpu_writer"] else "–"
+    return f"{writer} · {r['cpu_parsers'] / n * 1000:.1f}"
 
 
 def main() -> None:
@@ -195,7 +220,7 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False))
         return
 
-    load = os.getloadavg()[0]  # other work on the machine skews every figure: say how much
+    load = os.getloadavg()  # other work on the machine skews every figure: say how much
     work = a.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-ingest-"))
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
@@ -228,13 +253,13 @@ def main() -> None:
 - CPU: {_cpu()} ({os.cpu_count()} logical CPUs; {a.workers} parser processes and one writer)
 - Python {platform.python_version()}, Linux {platform.release()}, SQLAlchemy {sqlalchemy.__version__}, SQLite {_sqlite()}, xxgk {xxgk.__version__}
 - corpus: `xxgk.synth`, {a.n} reports ({size / 2**20:.0f} MB): {a.n // len(YEARS)} agencies (80 counties × 26 departments) with one report for each of {YEARS[0]}–{YEARS[-1]} (the edition each year must use; so most reports have last year's in the library, and the cross-year rules run), the six text and HTML layouts in turn, seed {a.seed}; library: a new SQLite file ({db_size / 2**20:.0f} MB after the run)
-- load average when the run started: {load:.1f} (1 minute; the machine has {os.cpu_count()} CPUs)
+- load average when the run started: {load[0]:.1f} (1 minute), {load[1]:.1f} (5 minutes); when it ended: {os.getloadavg()[0]:.1f} (the machine has {os.cpu_count()} CPUs)
 
-| run | reports | wall time | reports/s | peak RSS, writer | peak RSS, writer + parsers |
-|---|---:|---:|---:|---:|---:|
-| bare parsing (read + parse, {a.workers} processes) | {bare['parsed']} | {bare['seconds']:.1f} s | {bare['parsed'] / bare['seconds']:.0f} | {_mb(bare['peak_main'])} | {_mb(bare['peak_all'])} |
-| ingest: parse + check + store | {full['ingested']} | {full['seconds']:.1f} s | {rate:.0f} | {_mb(full['peak_main'])} | {_mb(full['peak_all'])} |
-| ingest of the first {a.small} | {small['ingested']} | {small['seconds']:.1f} s | {small['ingested'] / small['seconds']:.0f} | {_mb(small['peak_main'])} | {_mb(small['peak_all'])} |
+| run | reports | wall time | reports/s | CPU ms/report: writer · parsers | peak RSS, writer | peak RSS, writer + parsers |
+|---|---:|---:|---:|---:|---:|---:|
+| bare parsing (read + parse, {a.workers} processes) | {bare['parsed']} | {bare['seconds']:.1f} s | {bare['parsed'] / bare['seconds']:.0f} | {_per_report(bare, bare['parsed'])} | {_mb(bare['peak_main'])} | {_mb(bare['peak_all'])} |
+| ingest: parse + check + store | {full['ingested']} | {full['seconds']:.1f} s | {rate:.0f} | {_per_report(full, full['ingested'])} | {_mb(full['peak_main'])} | {_mb(full['peak_all'])} |
+| ingest of the first {a.small} | {small['ingested']} | {small['seconds']:.1f} s | {small['ingested'] / small['seconds']:.0f} | {_per_report(small, small['ingested'])} | {_mb(small['peak_main'])} | {_mb(small['peak_all'])} |
 
 ratio ingest / bare parsing: {full['seconds'] / bare['seconds']:.2f}× · failed files: {full['failed']} · memory {a.small} → {a.n} reports: writer {_mb(small['peak_main'])} → {_mb(full['peak_main'])}, with parsers {_mb(small['peak_all'])} → {_mb(full['peak_all'])}
 """)

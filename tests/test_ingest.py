@@ -1,9 +1,11 @@
 """Batch ingest (xxgk.ingest, `xxgk ingest`) on SQLite and PostgreSQL: folders, zip archives,
 duplicates, file-name fallback, re-parsing by a newer parser, bad files that never stop a batch
-nor damage what is stored, and a kill -9 in the middle of a batch."""
+nor damage what is stored, a parser process that dies or hangs on a file, and a kill -9 in the
+middle of a batch."""
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import json
 import os
@@ -14,12 +16,13 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from xxgk import ingest, synth
+from xxgk import ingest, parser_pool, synth
 from xxgk.store import Library
 
 import library_support as support
@@ -182,6 +185,7 @@ def test_a_newer_parser_reads_stored_files_again(db_url, monkeypatch):
 
 def test_parallel_workers_store_the_same(db_url, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "SMALL_BATCH", 0)  # a pool even for this small batch
+    monkeypatch.setattr(ingest, "WORKER_TASKS", 3)  # parser processes replaced mid-batch
     with Library.open(db_url) as lib:
         s = lib.ingest([support.REPORTS], workers=2)
         assert s.ingested == len(list(support.REPORTS.iterdir())) and not s.failed
@@ -263,3 +267,101 @@ def test_cli_ingest_summary_and_exit_status(db_url, tmp_path):
     bad = subprocess.run([XXGK, "ingest", str(support.REPORTS), "--db", "postgresql://nobody@/x"
                           "?host=/nonexistent"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "无法打开报告库" in bad.stderr
+
+
+# -- parser processes that die or hang ------------------------------------------------------------
+@pytest.fixture
+def forked_parsers(monkeypatch):
+    """Parser processes forked from the test, so they run the parser as the test patched it
+    (the default, forkserver, starts them from a clean interpreter); a pool even for a small
+    batch."""
+    monkeypatch.setattr(parser_pool, "START_METHOD", "fork")
+    monkeypatch.setattr(ingest, "SMALL_BATCH", 0)
+
+
+def _parser_that(misbehaves_on: dict[str, Callable[[], None]]):
+    """`load.report_from_bytes`, except that it calls `misbehaves_on[file name]()` first."""
+    real = ingest.report_from_bytes
+
+    def parse(name: str, data: bytes):
+        act = misbehaves_on.get(Path(name).name)
+        if act is not None:
+            act()
+        return real(name, data)
+
+    return parse
+
+
+def _segfault() -> None:
+    faulthandler.disable()  # pytest's, inherited: it would print the stack of this death
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _hang_beyond_the_alarm() -> None:
+    """A hang in C code: the alarm that ends a slow parse never gets through."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+
+
+def test_a_parser_process_that_dies_fails_its_file_only(db_url, tmp_path, monkeypatch,
+                                                         forked_parsers):
+    files = corpus(tmp_path / "batch", 16)
+    segfault, exits = files[6], files[7]  # one behind the other: the same process's queue
+    real = ingest.report_from_bytes
+    monkeypatch.setattr(ingest, "report_from_bytes", _parser_that({
+        segfault.name: _segfault,
+        exits.name: lambda: os._exit(70)}))
+    with Library.open(db_url) as lib:
+        assert lib.ingest(files[:3]).ingested == 3  # stored before
+        before = _snapshot(lib)
+        s = lib.ingest([tmp_path / "batch"], workers=2)
+        assert (s.ingested, s.duplicates) == (16 - 3 - 2, 3)
+        failed = dict(s.failed)
+        assert set(failed) == {str(segfault), str(exits)}
+        assert "解析进程意外终止" in failed[str(segfault)] and "SIGSEGV" in failed[str(segfault)]
+        assert "exit code 70" in failed[str(exits)]
+        assert all("\n" not in r and "Traceback" not in r for r in failed.values())
+        after = _snapshot(lib)
+        assert before <= after and len(after) == 16 - 2
+        assert {Path(r.source).name for r in lib.reports()} == {f.name for f in files} - {
+            segfault.name, exits.name}
+        monkeypatch.setattr(ingest, "report_from_bytes", real)  # fixed: the same batch again
+        again = lib.ingest([tmp_path / "batch"], workers=2)
+        assert (again.ingested, again.duplicates, again.failed) == (2, 14, [])
+
+
+def test_a_file_that_hangs_fails_after_the_time_limit(db_url, tmp_path, monkeypatch,
+                                                       forked_parsers):
+    files = corpus(tmp_path / "batch", 12)
+    sleeps, stuck = files[2], files[8]
+    monkeypatch.setenv(ingest.TIMEOUT_VAR, "1.5")
+    monkeypatch.setattr(ingest, "report_from_bytes", _parser_that({
+        sleeps.name: lambda: time.sleep(60),  # in Python: the alarm ends it
+        stuck.name: _hang_beyond_the_alarm}))  # the parent kills the process
+    with Library.open(db_url) as lib:
+        started = time.monotonic()
+        s = lib.ingest([tmp_path / "batch"], workers=2)
+        took = time.monotonic() - started
+        assert s.ingested == 10
+        failed = dict(s.failed)
+        assert set(failed) == {str(sleeps), str(stuck)}
+        for reason in failed.values():
+            assert reason == "解析超时（超过 1.5 秒）/ parsing took longer than 1.5 s"
+        assert took < 30, "a hanging file held up the batch"
+        assert lib.count_reports() == 10
+
+
+def test_the_time_limit_must_be_a_number_of_seconds(tmp_path, monkeypatch):
+    monkeypatch.setenv(ingest.TIMEOUT_VAR, "soon")
+    with pytest.raises(ingest.XxgkError, match="XXGK_PARSE_TIMEOUT"):
+        ingest.per_file_seconds()
+    monkeypatch.setenv(ingest.TIMEOUT_VAR, "0")
+    with pytest.raises(ingest.XxgkError):
+        ingest.per_file_seconds()
+    monkeypatch.delenv(ingest.TIMEOUT_VAR)
+    assert ingest.per_file_seconds() == ingest.PER_FILE_SECONDS
+    run = subprocess.run([XXGK, "ingest", str(support.REPORTS), "--db", str(tmp_path / "l.db")],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, ingest.TIMEOUT_VAR: "soon"})
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("xxgk: XXGK_PARSE_TIMEOUT: 不是秒数")

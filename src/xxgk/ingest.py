@@ -1,20 +1,19 @@
 """Batch ingest: files, folders and zip archives → the library.
 
-Reading and checking (the slow part) runs in worker processes (`workers > 1`); one writer in this
-process stores each report in its own transaction, so killing the process loses only the report in
-flight, and running the same command again resumes (files already stored are duplicates by
-sha256). A file that cannot be read costs one failure line and the batch goes on; it never
-reaches the database.
+Reading and checking (the slow part) runs in parser processes (`workers > 1`, see
+`xxgk.parser_pool`); one writer in this process stores each report in its own transaction, so
+killing the process loses only the report in flight, and running the same command again resumes
+(files already stored are duplicates by sha256). A file that cannot be read, that crashes its
+parser process or takes longer than the time limit costs one failure line and the batch goes on;
+it never reaches the database.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 import json
-import multiprocessing
+import os
 import re
-import signal
 import time
 import zipfile
 import zlib
@@ -22,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -32,25 +31,27 @@ from .errors import ReadError, XxgkError
 from .load import read_file, report_from_bytes
 from .model import Report
 from .parse import meta
+from .parser_pool import DEPTH, Lost, ParserPool, warm_up
 from .readers import MAX_BYTES
 from .readers.zipsafe import MAX_RATIO, RATIO_FLOOR, open_zip, read_member
 from .store import agencies as agency_rules
 from .store.records import IngestResult, IngestSummary
 from .store.models import SourceFile
 from .store.records import UserInfo
-from .store.writer import (Actor, AgencyRef, Parsed, Recent, actor_of, light, sections_of,
-                           store, values_of)
+from .store.writer import (Actor, AgencyRef, Parsed, Recent, actor_of, cell_rows, sections_of,
+                           store)
 from .textnorm import nfkc
 
 if TYPE_CHECKING:
     from .store.library import Library
 
 PARSER_VERSION = f"xxgk {__version__}"  # a newer one re-reads stored files into new versions
-PER_FILE_SECONDS = 120  # a worker gives up on one file after this long
+PER_FILE_SECONDS = 120  # a parser process gives up on one file after this long ...
+TIMEOUT_VAR = "XXGK_PARSE_TIMEOUT"  # ... or after this many seconds, when set
 MAX_ARCHIVE_ENTRIES = 200_000  # an archive of reports may hold many; a crafted one holds millions
 MAX_ARCHIVE_TOTAL = 20 * 2**30  # announced uncompressed bytes of one archive
 MAX_NESTING = 2  # a zip inside a zip inside the archive given, no deeper
-WORKER_TASKS = 1000  # files a parser process reads before a fresh one takes over
+WORKER_TASKS = 1000  # files a parser process reads before a fresh one takes over (memory)
 SMALL_BATCH = 16  # fewer documents than this are parsed in process: starting workers costs more
 _SKIP_NAMES = re.compile(r"(^|/)(__MACOSX|\.[^/]*|~\$[^/]*|Thumbs\.db|desktop\.ini)(/|$)", re.I)
 
@@ -70,6 +71,16 @@ class Bad:
 
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A document to parse and store; `state` is what the library said of its hash (new ·
+    reparse) before it was parsed."""
+
+    name: str
+    data: bytes
+    state: str
 
 
 
@@ -161,12 +172,14 @@ def _path_items(path: Path) -> Iterator[Item | Bad]:
 
 
 def _files(paths: Sequence[str | Path], skip: frozenset[Path] = frozenset()) -> Iterator[Path | Bad]:
+    skip_names = {f.name for f in skip}  # resolving every path of a large folder costs
     for given in paths:
         p = Path(given)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).as_posix()
-                if f.is_file() and not _SKIP_NAMES.search(rel) and f.resolve() not in skip:
+                if (f.is_file() and not _SKIP_NAMES.search(rel)
+                        and not (f.name in skip_names and f.resolve() in skip)):
                     yield f
         elif p.exists():
             yield p
@@ -214,12 +227,13 @@ def name_fallback(name: str) -> tuple[str | None, int | None]:
 def _finish(report: Report, name: str) -> Report:
     """Agency and year from the document, the file name as fallback; ReadError when the year
     cannot be known."""
-    agency, year = name_fallback(name)
-    if not report.agency:
-        report.agency = agency or PurePosixPath(name.split("!")[-1]).stem
-    if report.year is None:
-        report.year = year if year is not None else (
-            report.published.year - 1 if report.published is not None else None)
+    if not report.agency or report.year is None:  # most documents say both
+        agency, year = name_fallback(name)
+        if not report.agency:
+            report.agency = agency or PurePosixPath(name.split("!")[-1]).stem
+        if report.year is None:
+            report.year = year if year is not None else (
+                report.published.year - 1 if report.published is not None else None)
     if report.year is None:
         raise XxgkError(name, "无法从报告或文件名确定年度 / the report year is unknown (neither "
                               "the document nor the file name gives it)")
@@ -239,8 +253,7 @@ def parsed_from_report(report: Report, name: str, data: bytes) -> Parsed:
         findings=[f.to_dict() for f in found], agency=report.agency, year=report.year,
         edition=report.edition,
         published=report.published.isoformat() if report.published else None,
-        title=report.title, values=values_of(report), sections=sections_of(report),
-        light=light(report))
+        title=report.title, cells=cell_rows(report), sections=sections_of(report))
 
 
 def parse_one(name: str, data: bytes) -> Parsed | Bad:
@@ -249,34 +262,32 @@ def parse_one(name: str, data: bytes) -> Parsed | Bad:
         return parsed_from_report(report_from_bytes(name, data), name, data)
     except XxgkError as e:
         return Bad(name, e.problem)
-    except _Timeout:
-        return Bad(name, f"解析超时（超过 {PER_FILE_SECONDS} 秒）/ parsing took longer than "
-                         f"{PER_FILE_SECONDS} s")
     except RecursionError:
         return Bad(name, "文档结构嵌套过深 / the document is nested too deeply")
     except Exception as e:  # a parser bug costs this file only
         return Bad(name, f"内部错误 internal error: {type(e).__name__}: {e}"[:300])
 
 
-class _Timeout(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise _Timeout()
-
-
-def _worker_init() -> None:
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-
-
-def _parse_in_worker(name: str, data: bytes) -> Parsed | Bad:
-    signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
+def per_file_seconds() -> float:
+    """The time limit for one file: `$XXGK_PARSE_TIMEOUT` seconds, else PER_FILE_SECONDS."""
+    given = os.environ.get(TIMEOUT_VAR, "").strip()
     try:
-        return parse_one(name, data)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        seconds = float(given) if given else PER_FILE_SECONDS
+    except ValueError:
+        raise XxgkError(TIMEOUT_VAR, f"不是秒数：{given!r} / not a number of seconds") from None
+    if not 0 < seconds <= 86400:
+        raise XxgkError(TIMEOUT_VAR, f"应在 0 到 86400 秒之间：{given} / must be between 0 and "
+                                     f"86400 seconds")
+    return seconds
+
+
+def from_lost(lost: Lost, seconds: float) -> Bad:
+    """The failure line of a file whose parser process ran out of time, died or was stopped."""
+    if lost.why == "timeout":
+        return Bad(lost.name, f"解析超时（超过 {seconds:g} 秒）/ parsing took longer than "
+                              f"{seconds:g} s")
+    return Bad(lost.name, f"解析进程意外终止（{lost.detail}，文件可能已损坏）/ the parser process "
+                          f"died on this file ({lost.detail}; it may be corrupt)")
 
 
 # -- the batch --------------------------------------------------------------------------------
@@ -303,16 +314,19 @@ class _Ingester:
         with self.lib.read() as s:
             return source_state(s, sha256, PARSER_VERSION)
 
-    def save(self, got: Parsed | Bad) -> IngestResult:
+    def save(self, got: Parsed | Bad, state: str | None = None) -> IngestResult:
+        """Store one result; `state` is what `state()` said of its file before it was parsed."""
         if isinstance(got, Bad):
             return IngestResult(got.name, "failed", reason=got.reason)
         for attempt in range(2):
             met = dict(self.agencies)
             try:
                 with self.lib.write() as s:
+                    # A file found new before parsing is inserted without asking again (one
+                    # query less per report); the second attempt asks.
                     result = store(s, got, self.actor, parser_version=PARSER_VERSION,
                                    region=self.region, regions=self.regions, cache=met,
-                                   recent=self.recent)
+                                   recent=self.recent, new_source=state == "new" and attempt == 0)
                 self.agencies = met  # committed: what it met exists now
                 return result
             except IntegrityError:
@@ -338,9 +352,12 @@ def ingest(lib: "Library", paths: Sequence[str | Path], *, workers: int = 1,
     """Ingest every document under `paths`; `progress(done, total, name)` after each. The
     counts go into `summary` as they happen (so an interrupted caller still has them)."""
     started = time.perf_counter()
+    seconds = per_file_seconds()  # a bad setting stops the batch before anything is stored
     summary = IngestSummary() if summary is None else summary
     ing = _Ingester(lib, actor, region)
     skip = _own_files(lib)
+    if workers > 1:
+        warm_up()  # the parser processes' server starts while the inputs are counted
     total = count_inputs(paths, skip) if total is None else total
     done = 0
 
@@ -351,7 +368,7 @@ def ingest(lib: "Library", paths: Sequence[str | Path], *, workers: int = 1,
         if progress is not None:
             progress(done, max(total, done), result.name)
 
-    def todo() -> Iterator[tuple[Item, bytes, str] | IngestResult]:
+    def todo() -> Iterator[_Job | IngestResult]:
         """Documents to parse, with their bytes; duplicates and unreadable inputs settled here."""
         for it in inputs(paths, skip):
             if isinstance(it, Bad):
@@ -362,20 +379,20 @@ def ingest(lib: "Library", paths: Sequence[str | Path], *, workers: int = 1,
             except XxgkError as e:
                 yield IngestResult(it.name, "failed", reason=e.problem)
                 continue
-            sha = hashlib.sha256(data).hexdigest()
-            if ing.state(sha) == "duplicate":
+            state = ing.state(hashlib.sha256(data).hexdigest())
+            if state == "duplicate":
                 yield IngestResult(it.name, "duplicate")
                 continue
-            yield it, data, sha
+            yield _Job(it.name, data, state)
 
     if workers <= 1 or total < SMALL_BATCH:
         for job in todo():
             if isinstance(job, IngestResult):
                 finished(job)
             else:
-                finished(ing.save(parse_one(job[0].name, job[1])))
+                finished(ing.save(parse_one(job.name, job.data), job.state))
     else:
-        _pooled(ing, todo(), workers, finished)
+        _pooled(ing, todo(), workers, seconds, finished)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -390,76 +407,31 @@ def _own_files(lib: "Library") -> frozenset[Path]:
     return frozenset([db] + [db.with_name(db.name + x) for x in ("-wal", "-shm", "-journal")])
 
 
-def _new_pool(workers: int) -> cf.ProcessPoolExecutor:
-    # forkserver: workers never inherit this process's database connections or the progress
-    # bar's thread, and start warm (the parser is imported once, in the server).
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["xxgk.ingest"])
-    # A worker is replaced after WORKER_TASKS files: the parser's caches fill up as it goes, and
-    # memory must not grow with the size of the batch.
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                                  max_tasks_per_child=WORKER_TASKS)
-
-
-def _pooled(ing: _Ingester, jobs: Iterator[Any], workers: int,
+def _pooled(ing: _Ingester, jobs: Iterator[_Job | IngestResult], workers: int, seconds: float,
             finished: Callable[[IngestResult], None]) -> None:
-    """Parse in a pool, store in order of submission; a bounded window keeps memory flat."""
-    window = 4 * workers
-    pool = _new_pool(workers)
-    pending: deque[tuple[str, bytes, cf.Future[Parsed | Bad] | IngestResult]] = deque()
-    try:
+    """Parse in parser processes, store in the order the files came: the reports of an agency
+    come year after year, and last year's is then in the writer's cache. A bounded window of
+    files in flight keeps memory flat."""
+    window = (DEPTH + 2) * workers  # every process has its share queued, and some to spare
+    pending: deque[tuple[str, str, int] | IngestResult] = deque()  # (name, state, ticket)
+    with ParserPool(parse_one, workers, seconds, tasks=WORKER_TASKS) as pool:
+
+        def settle() -> None:
+            entry = pending.popleft()
+            if isinstance(entry, IngestResult):
+                finished(entry)
+                return
+            _, state, ticket = entry
+            got = pool.result(ticket)
+            finished(ing.save(from_lost(got, seconds) if isinstance(got, Lost) else got, state))
+
         for job in jobs:
-            if isinstance(job, IngestResult):
-                pending.append((job.name, b"", job))
-            else:
-                item, data, _ = job
-                pending.append((item.name, data, pool.submit(_parse_in_worker, item.name, data)))
+            pending.append(job if isinstance(job, IngestResult) else
+                           (job.name, job.state, pool.submit(job.name, job.data)))
             while len(pending) > window:
-                pool = _settle(ing, pending, pool, workers, finished)
+                settle()
         while pending:
-            pool = _settle(ing, pending, pool, workers, finished)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _settle(ing: _Ingester, pending: deque, pool: cf.ProcessPoolExecutor, workers: int,
-            finished: Callable[[IngestResult], None]) -> cf.ProcessPoolExecutor:
-    name, data, fut = pending.popleft()
-    if isinstance(fut, IngestResult):
-        finished(fut)
-        return pool
-    try:
-        got = fut.result()
-    except cf.process.BrokenProcessPool:
-        # A worker died (a crash in a C library on a hostile file). Which file did it is not
-        # known: re-run this one and everything in flight one by one in a fresh process.
-        pool.shutdown(wait=False, cancel_futures=True)
-        again = [(name, data)] + [(n, d) for n, d, f in pending if not isinstance(f, IngestResult)]
-        redone = {n: _isolated(n, d) for n, d in again}
-        finished(ing.save(redone[name]))
-        rest = deque()
-        for n, d, f in pending:
-            rest.append((n, d, f if isinstance(f, IngestResult) else _done(redone[n])))
-        pending.clear()
-        pending.extend(rest)
-        return _new_pool(workers)
-    finished(ing.save(got))
-    return pool
-
-
-def _done(value: Parsed | Bad) -> cf.Future[Parsed | Bad]:
-    f: cf.Future[Parsed | Bad] = cf.Future()
-    f.set_result(value)
-    return f
-
-
-def _isolated(name: str, data: bytes) -> Parsed | Bad:
-    with _new_pool(1) as one:
-        try:
-            return one.submit(_parse_in_worker, name, data).result()
-        except cf.process.BrokenProcessPool:
-            return Bad(name, "解析进程意外终止（文件可能已损坏）/ the parser process died on this "
-                             "file (it may be corrupt)")
+            settle()
 
 
 # -- single documents (web uploads, composed reports) -----------------------------------------
@@ -497,9 +469,10 @@ def _add_one(ing: _Ingester, it: Item | Bad) -> IngestResult:
     if isinstance(it, Bad):
         return IngestResult(it.name, "failed", reason=it.reason)
     data = it.read()
-    if ing.state(hashlib.sha256(data).hexdigest()) == "duplicate":
+    state = ing.state(hashlib.sha256(data).hexdigest())
+    if state == "duplicate":
         return IngestResult(it.name, "duplicate")
-    return ing.save(parse_one(it.name, data))
+    return ing.save(parse_one(it.name, data), state)
 
 
 def add_report(lib: "Library", report: Report, *, source: bytes | None, name: str,

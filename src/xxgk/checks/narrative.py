@@ -12,7 +12,9 @@ P4 is deliberately conservative — a false alarm costs an official's trust, a m
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -321,8 +323,11 @@ MIN_COPY_CHARS = 60  # shorter sections ("无其他需要报告的事项") are a
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=256)
 def _comparable_text(text: str) -> str:
-    """Folded text without numbers: a copy with this year's figures filled in is still a copy."""
+    """Folded text without numbers: a copy with this year's figures filled in is still a copy.
+    A few hundred remembered: a batch ingest compares each report with last year's, whose texts
+    it folded when it stored that one."""
     return _DIGITS.sub("", fold(text))
 
 
@@ -333,12 +338,21 @@ def similarity(a: str, b: str) -> float:
 
 
 def _copied(a: str, b: str) -> float | None:
-    """The similarity if above COPY_RATIO; the cheap upper bounds skip most pairs."""
-    m = difflib.SequenceMatcher(None, _comparable_text(a), _comparable_text(b), autojunk=False)
-    if m.real_quick_ratio() <= COPY_RATIO or m.quick_ratio() <= COPY_RATIO:
+    """The similarity if above COPY_RATIO; the cheap upper bounds skip most pairs. They are
+    difflib's real_quick_ratio (lengths) and quick_ratio (characters in common), computed before
+    building a SequenceMatcher, whose index of the second text costs more than both."""
+    x, y = _comparable_text(a), _comparable_text(b)
+    total = len(x) + len(y)
+    if _bound(min(len(x), len(y)), total) <= COPY_RATIO:
         return None
-    ratio = m.ratio()
+    if _bound(sum((Counter(x) & Counter(y)).values()), total) <= COPY_RATIO:
+        return None
+    ratio = difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
     return ratio if ratio > COPY_RATIO else None
+
+
+def _bound(matches: int, total: int) -> float:
+    return 2.0 * matches / total if total else 1.0  # as difflib's ratios
 
 
 def copied_sections(ctx: Context) -> list[Finding]:

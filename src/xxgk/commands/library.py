@@ -147,6 +147,9 @@ def ingest_command(
             _err("已中断；再次运行同一命令即可继续 / interrupted; run the same command again to "
                  "resume")
             raise typer.Exit(130) from None
+        except XxgkError as e:  # a bad setting ($XXGK_PARSE_TIMEOUT): nothing was stored
+            _err(str(e))
+            raise typer.Exit(BAD_INPUT) from None
         _print_summary(summary, lib.url)
     raise typer.Exit(BAD_INPUT if summary.failed else OK)
 

@@ -3,8 +3,9 @@ narratives and an audit row, inside the caller's transaction.
 
 The parsing happens elsewhere (`xxgk.ingest`, possibly in worker processes); what arrives here is
 a `Parsed` payload, already serialised, so the single writer only writes. This is the hot path of
-a batch ingest: it speaks SQL Core, about ten statements per new report, and keeps agencies it has
-met in a cache the caller owns.
+a batch ingest: it speaks SQL Core with statements built once, nine statements for a new report of a
+known agency (source, report, version, the neighbouring years in one query, findings, figures,
+narratives, the report's counts, audit), and keeps agencies it has met in a cache the caller owns.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..checks import Context
@@ -24,8 +25,8 @@ from ..checks.catalogue import RULES
 from ..model import Cell, Number, Report, Section
 from ..textnorm import fold
 from . import agencies, findings
-from .models import (AuditEntry, Narrative, ReportRecord, Review, SourceFile, Version,
-                     figure_keys, figures, utcnow)
+from .models import (Agency, AgencyName, AuditEntry, Narrative, ReportRecord, Review, SourceFile,
+                     Version, figure_keys, figures, utcnow)
 from .records import IngestResult, UserInfo
 
 Actor = str | UserInfo | None
@@ -33,14 +34,27 @@ _FIGURE_KEYS = frozenset(figure_keys())
 R = ReportRecord.__table__
 V = Version.__table__
 S = SourceFile.__table__
+A = Agency.__table__
+AN = AgencyName.__table__
 # Built once: a batch runs each of them thousands of times.
 _SOURCE = select(S.c.id).where(S.c.sha256 == bindparam("sha"))
-_REPORT = select(R.c.id).where(R.c.agency_id == bindparam("a"), R.c.year == bindparam("y"))
 _LAST_NUMBER = select(func.max(V.c.number)).where(V.c.report_id == bindparam("r"))
 _NEAR = select(R.c.id, R.c.year, R.c.current_version_id).where(
     R.c.agency_id == bindparam("a"), R.c.year.in_(bindparam("ys", expanding=True)),
     R.c.current_version_id.is_not(None))
+# The report of the year and both neighbours in one query: the report to add a version to, and
+# the reports the cross-year rules compare with.
+_YEARS_AROUND = select(R.c.id, R.c.year, R.c.current_version_id).where(
+    R.c.agency_id == bindparam("a"), R.c.year >= bindparam("y0"), R.c.year <= bindparam("y1"))
+_AGENCY_BY_NAME = select(A.c.id, A.c.name, A.c.kind).join_from(
+    AN, A, AN.c.agency_id == A.c.id).where(AN.c.folded == bindparam("k"))
 _SET_REPORT = update(R).where(R.c.id == bindparam("rid"))
+_INSERT_SOURCE = insert(S)
+_INSERT_REPORT = insert(R)
+_INSERT_VERSION = insert(V)
+_INSERT_FIGURES = insert(figures)
+_INSERT_NARRATIVES = insert(Narrative.__table__)
+_INSERT_AUDIT = insert(AuditEntry.__table__)
 
 
 def actor_of(actor: Actor) -> tuple[str, int | None]:
@@ -56,17 +70,25 @@ def actor_of(actor: Actor) -> tuple[str, int | None]:
     return f"cli:{who}"[:100], None
 
 
-def audit(s: Session, actor: Actor, action: str, target: str | None,
+def audit(s: Session | Connection, actor: Actor, action: str, target: str | None,
           detail: dict[str, Any] | None = None) -> None:
     name, user_id = actor_of(actor)
-    s.connection().execute(insert(AuditEntry.__table__), {
+    conn = s if isinstance(s, Connection) else s.connection()
+    conn.execute(_INSERT_AUDIT, {
         "at": utcnow(), "actor": name, "user_id": user_id, "action": action, "target": target,
         "detail": detail})
 
 
+CellRow = tuple[Number | None, str | None, str | None, str]  # value, raw, unit, status
+SectionRow = tuple[str, int, str | None, str]  # key, number, heading, text
+
+
 @dataclass
 class Parsed:
-    """A file read and checked, ready to store (picklable: crosses from the parser workers)."""
+    """A file read and checked, ready to store. It crosses from a parser process to the writer,
+    so it holds plain values only: str, bytes, numbers, tuples. (Shipping the report's tree of
+    dataclasses instead cost 0.7 ms per report to pickle and unpickle, a quarter of what the
+    writer spends on storing it; tuples cost a tenth of that.)"""
 
     name: str
     sha256: str
@@ -79,19 +101,24 @@ class Parsed:
     edition: str
     published: str | None
     title: str | None
-    values: dict[str, Number | None] = field(default_factory=dict)
-    sections: list[tuple[str, int, str | None, str]] = field(default_factory=list)
-    light: Report | None = None  # what the cross-year rules read (`light`), spares a JSON load
+    cells: dict[str, CellRow] = field(default_factory=dict)
+    sections: list[SectionRow] = field(default_factory=list)
+
+    def values(self) -> dict[str, Number | None]:
+        """Every cell's value (`make_current` keeps the figures')."""
+        return {k: c[0] for k, c in self.cells.items()}
+
+    def light(self) -> Report:
+        """The report as the cross-year rules read it: values, statuses, sections; no
+        provenance."""
+        return Report(edition=self.edition, year=self.year, agency=self.agency,
+                      published=dt.date.fromisoformat(self.published) if self.published else None,
+                      cells={k: Cell(*c) for k, c in self.cells.items()},
+                      sections=[Section(*x) for x in self.sections], title=self.title)
 
 
-def light(report: Report) -> Report:
-    """The report as the cross-year rules read it: values, statuses, sections; no provenance
-    (a tenth of the objects: cheap to pickle, keep and rebuild)."""
-    return Report(edition=report.edition, year=report.year, agency=report.agency,
-                  published=report.published,
-                  cells={k: Cell(c.value, c.raw, c.unit, c.status) for k, c in report.cells.items()},
-                  sections=[Section(x.key, x.number, x.heading, x.text) for x in report.sections],
-                  title=report.title)
+def cell_rows(report: Report) -> dict[str, CellRow]:
+    return {k: (c.value, c.raw, c.unit, c.status) for k, c in report.cells.items()}
 
 
 class Recent:
@@ -117,7 +144,7 @@ def values_of(report: Report) -> dict[str, Number | None]:
     return {k: c.value for k, c in report.cells.items() if k in _FIGURE_KEYS}
 
 
-def sections_of(report: Report) -> list[tuple[str, int, str | None, str]]:
+def sections_of(report: Report) -> list[SectionRow]:
     return [(sec.key, sec.number, sec.heading, sec.text) for sec in report.sections]
 
 
@@ -137,6 +164,7 @@ class AgencyRef:
     id: int
     name: str
     kind: str | None
+    created: bool = False  # inserted by this transaction: it has no reports yet
 
 
 def _agency(s: Session, name: str, region: str | None, regions: set[str] | None,
@@ -144,65 +172,80 @@ def _agency(s: Session, name: str, region: str | None, regions: set[str] | None,
     key = fold(name)
     if cache is not None and key in cache:
         return cache[key]
-    a = agencies.find(s, name)
-    if a is not None:
-        ref = AgencyRef(a.id, a.name, a.kind)
+    found = s.connection().execute(_AGENCY_BY_NAME, {"k": key}).first() if key else None
+    if found is not None:
+        ref = AgencyRef(found[0], found[1], found[2])
     else:
         known = regions if regions is not None else agencies.known_regions(s)
         # A region the agency's name places it in beats the batch's region, which is a fallback.
         made = agencies.insert(s, name, region=agencies.infer_region(name, known) or region)
-        ref = AgencyRef(made[0], made[1], made[2])
+        ref = AgencyRef(made[0], made[1], made[2], created=True)
         if regions is not None and made[3]:
             parts = made[3].split("/")
             regions.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     if cache is not None:
-        cache[key] = ref
+        # What the next transactions find: an agency that exists, with whatever reports.
+        cache[key] = AgencyRef(ref.id, ref.name, ref.kind)
     return ref
 
 
 def store(s: Session, p: Parsed, actor: Actor, *, parser_version: str,
           region: str | None = None, regions: set[str] | None = None,
-          cache: dict[str, AgencyRef] | None = None, recent: Recent | None = None) -> IngestResult:
+          cache: dict[str, AgencyRef] | None = None, recent: Recent | None = None,
+          new_source: bool = False) -> IngestResult:
     """Store `p`; the caller commits. `cache` (folded name → agency) must be dropped by the
-    caller when the transaction does not commit."""
+    caller when the transaction does not commit. `new_source`: the caller found no stored file
+    with this hash before parsing it, so the source is inserted without looking again; should it
+    have been stored since, its unique hash fails the insert and the caller tries again without."""
     conn = s.connection()
-    src = conn.execute(_SOURCE, {"sha": p.sha256}).first()
-    state = "new"
-    if src is not None:
-        state = source_state(s, p.sha256, parser_version)
-        if state == "duplicate":
-            return IngestResult(p.name, "duplicate")
-        src_id = src[0]
-    else:
-        src_id = conn.execute(insert(S), {
+    state, src_id = "new", None
+    if not new_source:
+        src = conn.execute(_SOURCE, {"sha": p.sha256}).first()
+        if src is not None:
+            state = source_state(s, p.sha256, parser_version)
+            if state == "duplicate":
+                return IngestResult(p.name, "duplicate")
+            src_id = src[0]
+    if src_id is None:
+        src_id = conn.execute(_INSERT_SOURCE, {
             "sha256": p.sha256, "size": p.size, "name": p.name[:1000], "data": p.data_z,
             "created_at": utcnow()}).inserted_primary_key[0]
     agency = _agency(s, p.agency, region, regions, cache)
+    years = _years_around(conn, agency, p.year)
+    this = years.pop(p.year, None)
     now = utcnow()
-    rep = conn.execute(_REPORT, {"a": agency.id, "y": p.year}).first()
-    if rep is None:
-        rid = conn.execute(insert(R), {
+    if this is None:
+        rid = conn.execute(_INSERT_REPORT, {
             "agency_id": agency.id, "year": p.year, "edition": p.edition, "errors": 0,
             "warnings": 0, "created_at": now, "updated_at": now}).inserted_primary_key[0]
         number = 1
     else:
-        rid = rep[0]
+        rid = this[0]
         number = (conn.execute(_LAST_NUMBER, {"r": rid}).scalar() or 0) + 1
-    vid = conn.execute(insert(V), {
+    vid = conn.execute(_INSERT_VERSION, {
         "report_id": rid, "number": number, "source_id": src_id, "document": p.document,
         "producer": "parser", "parser_version": parser_version,
         "created_at": now}).inserted_primary_key[0]
-    make_current(s, rid, agency.id, p.year, vid, p.document, values=p.values,
-                 sections=p.sections, own=p.findings, fresh=rep is None, report=p.light,
-                 recent=recent, also={
+    make_current(s, rid, agency.id, p.year, vid, p.document, values=p.values(),
+                 sections=p.sections, own=p.findings, fresh=this is None, report=p.light(),
+                 recent=recent, near={y: v for y, v in years.items() if v[1] is not None},
+                 also={
                      "edition": p.edition,
                      "published": dt.date.fromisoformat(p.published) if p.published else None,
                      "deadline": agencies.deadline_for(p.year, agency.kind),
                      "title": (p.title or "")[:500] or None, "source": p.name[:1000]})
-    audit(s, actor, "ingest" if state == "new" else "reparse", f"report:{rid}",
+    audit(conn, actor, "ingest" if state == "new" else "reparse", f"report:{rid}",
           {"name": p.name, "sha256": p.sha256, "version": number, "agency": agency.name,
            "year": p.year})
     return IngestResult(p.name, "ingested" if state == "new" else "reparsed", rid, number)
+
+
+def _years_around(conn: Connection, agency: AgencyRef, year: int) -> dict[int, tuple[int, int | None]]:
+    """year → (report id, current version id) of the agency's reports of `year` ± 1."""
+    if agency.created:
+        return {}  # an agency this transaction made has no reports yet: no need to ask
+    return {y: (rid, vid) for rid, y, vid in conn.execute(
+        _YEARS_AROUND, {"a": agency.id, "y0": year - 1, "y1": year + 1})}
 
 
 def make_current(s: Session, report_id: int, agency_id: int, year: int, version_id: int,
@@ -210,14 +253,17 @@ def make_current(s: Session, report_id: int, agency_id: int, year: int, version_
                  sections: Iterable[tuple[str, int, str | None, str]],
                  own: list[dict[str, Any]], report: Report | None = None,
                  fresh: bool = False, also: dict[str, Any] | None = None,
-                 recent: Recent | None = None) -> None:
+                 recent: Recent | None = None,
+                 near: dict[int, tuple[int, int]] | None = None) -> None:
     """Make a version the report's current one: findings (with last year's report), figures,
     narratives, counts; then re-run the cross-year rules of next year's report. `fresh`: the
     report was created in this transaction (nothing of it to replace); `also`: more columns of
-    the report row to set in the same statement."""
+    the report row to set in the same statement; `near`: year → (report id, current version id)
+    of the agency's reports of the years before and after, when the caller knows them."""
     conn = s.connection()
-    near = {y: (rid, vid) for rid, y, vid in conn.execute(
-        _NEAR, {"a": agency_id, "ys": [year - 1, year + 1]})}
+    if near is None:
+        near = {y: (rid, vid) for rid, y, vid in conn.execute(
+            _NEAR, {"a": agency_id, "ys": [year - 1, year + 1]})}
     cross: list[dict[str, Any]] = []
     if year - 1 in near:
         report = report or load(document, light=True)
@@ -229,12 +275,14 @@ def make_current(s: Session, report_id: int, agency_id: int, year: int, version_
         conn.execute(delete(figures).where(figures.c.report_id == report_id))
         conn.execute(delete(Narrative.__table__).where(Narrative.report_id == report_id))
     findings.replace(s, version_id, found, fresh=True)
-    conn.execute(insert(figures), {"report_id": report_id,
-                                   **{k: _float(x) for k, x in values.items() if k in _FIGURE_KEYS}})
+    row: dict[str, Any] = {k: None if x is None else float(x) for k, x in values.items()
+                           if k in _FIGURE_KEYS}
+    row["report_id"] = report_id
+    conn.execute(_INSERT_FIGURES, row)
     rows = [{"report_id": report_id, "section": key, "number": number, "heading": heading,
              "text": text} for key, number, heading, text in sections]
     if rows:
-        conn.execute(insert(Narrative.__table__), rows)
+        conn.execute(_INSERT_NARRATIVES, rows)
     errors, warnings = findings.count(found, () if fresh else dismissed(s, report_id))
     conn.execute(_SET_REPORT, {"rid": report_id, "current_version_id": version_id,
                                "errors": errors, "warnings": warnings, "updated_at": utcnow(),
@@ -281,12 +329,8 @@ def previous_report(s: Session, agency_id: int, year: int) -> Report | None:
     return None if vid is None else load_version(s, vid)
 
 
-def _float(x: Number | None) -> float | None:
-    return None if x is None else float(x)
-
-
 def load(document: str, light: bool = False) -> Report:
-    """A stored document as a `Report`; `light`: without provenance (see `light`), three times
+    """A stored document as a `Report`; `light`: without provenance (as `Parsed.light`), three times
     faster, for the rules."""
     d = json.loads(document)
     if not light:
