@@ -163,32 +163,39 @@ def test_throttling_holds_across_processes(wl) -> None:  # type: ignore[no-untyp
         other_lib.close()
 
 
-def test_concurrent_guesses_never_exceed_the_limit(wl) -> None:  # type: ignore[no-untyped-def]
+def _sign_in_at_once(wl, attempts: int, logins: list[tuple[str, str]]) -> list[int]:  # type: ignore[no-untyped-def]
+    """POST every (username, password) to /api/login at once, one thread each, alternating
+    between two apps on one library (as `xxgk serve --workers 2` runs): the statuses."""
     other_lib = Library.open(f"sqlite:///{wl.path}")
     try:
-        apps = [make_app(wl, login_attempts=4),
+        apps = [make_app(wl, login_attempts=attempts),
                 create_app(other_lib, Settings(db_url=str(wl.path), secret_key="test-secret",
-                                               login_attempts=4))]
+                                               login_attempts=attempts))]
         statuses: list[int] = []
         lock = threading.Lock()
 
-        def guess(i: int) -> None:
+        def sign_in(i: int) -> None:
             c = client(apps[i % 2])
-            for _ in range(3):
-                r = c.post("/api/login", json={"username": "admin", "password": f"guess {i}"},
-                           headers={"X-CSRF-Token": c.csrf})
-                with lock:
-                    statuses.append(r.status_code)
+            username, password = logins[i]
+            r = c.post("/api/login", json={"username": username, "password": password},
+                       headers={"X-CSRF-Token": c.csrf})
+            with lock:
+                statuses.append(r.status_code)
 
-        threads = [threading.Thread(target=guess, args=(i,)) for i in range(6)]
+        threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(len(logins))]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert len(statuses) == 18 and set(statuses) <= {401, 429}
-        assert statuses.count(401) <= 4  # passwords actually checked: never more than allowed
+        return statuses
     finally:
         other_lib.close()
+
+
+def test_concurrent_guesses_never_exceed_the_limit(wl) -> None:  # type: ignore[no-untyped-def]
+    statuses = _sign_in_at_once(wl, 4, [("admin", f"guess {i}") for i in range(18)])
+    assert len(statuses) == 18 and set(statuses) <= {401, 429}
+    assert statuses.count(401) <= 4  # passwords actually checked: never more than allowed
 
 
 def test_window_passes_and_success_forgives_the_account_only(wl) -> None:  # type: ignore[no-untyped-def]
@@ -217,31 +224,10 @@ def test_window_passes_and_success_forgives_the_account_only(wl) -> None:  # typ
 def test_a_burst_of_right_passwords_all_get_in(wl) -> None:  # type: ignore[no-untyped-def]
     """Pending attempts count against the limit, but a sign-in that would pass it waits for the
     ones before it: ten people signing in to one account at once are not locked out."""
-    other_lib = Library.open(f"sqlite:///{wl.path}")
-    try:
-        apps = [make_app(wl, login_attempts=3),
-                create_app(other_lib, Settings(db_url=str(wl.path), secret_key="test-secret",
-                                               login_attempts=3))]
-        statuses: list[int] = []
-        lock = threading.Lock()
-
-        def sign_in(i: int) -> None:
-            c = client(apps[i % 2])
-            r = c.post("/api/login", json={"username": "reviewer", "password": PASSWORD},
-                       headers={"X-CSRF-Token": c.csrf})
-            with lock:
-                statuses.append(r.status_code)
-
-        threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(10)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert statuses == [200] * 10
-        with wl.lib.read() as s:
-            assert s.scalar(select(LoginAttempt.id).limit(1)) is None  # nothing left behind
-    finally:
-        other_lib.close()
+    statuses = _sign_in_at_once(wl, 3, [("reviewer", PASSWORD)] * 10)
+    assert statuses == [200] * 10
+    with wl.lib.read() as s:
+        assert s.scalar(select(LoginAttempt.id).limit(1)) is None  # nothing left behind
 
 
 def test_sessions_and_throttle_on_both_databases(db_url) -> None:  # type: ignore[no-untyped-def]
