@@ -56,8 +56,7 @@ def _truths(n: int) -> dict[str, tuple[dict, object]]:
     for i in range(n):
         for edition in ("2019", "2021"):
             report = synth.random_report(random.Random(7000 + i), edition)
-            truth = {"edition": report.edition, "year": report.year, "agency": report.agency,
-                     "cells": {k: c.value for k, c in report.cells.items()}}
+            truth = synth.truth_json(report)
             out[f"synth_{edition}_{i:03d}"] = (truth, report)
     return out
 

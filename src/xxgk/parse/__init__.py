@@ -77,14 +77,14 @@ def parse_document(doc: Document) -> Report:
     for rid, choice in t2_choices(t2, ed).items():
         _fill(cells, findings, {rid: choice}, reconcile({rid: choice}, ()))
     _mark_missing(cells, findings, ed)
-    for name, obs in (("表二", t2), ("表三", t3)):
+    for name, name_en, obs in (("表二", "table 2", t2), ("表三", "table 3", t3)):
         if obs.unordered:
             findings.append(Finding(
                 "R-unordered", "error", [],
                 f"{name}的文字不是按行排列的（如逐列提取的 PDF 文本），{len(obs.unordered)} 行的数字"
                 f"无法对应到行，按未找到处理：{'、'.join(obs.unordered[:6])}"
                 f"{'等' if len(obs.unordered) > 6 else ''}",
-                f"{name.replace('表', 'table ')}: the text is not in row order (e.g. PDF text "
+                f"{name_en}: the text is not in row order (e.g. PDF text "
                 f"extracted column by column); {len(obs.unordered)} row(s) could not be matched "
                 f"to their numbers and are reported not found: {', '.join(obs.unordered[:6])}"))
 

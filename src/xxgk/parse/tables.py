@@ -281,14 +281,15 @@ class _T3Walker:
         values; otherwise a spilled line stays where it was printed."""
         if self.unnamed is not None and self.unnamed.tokens:
             self.orphans.append((self.unnamed_after or "", self.unnamed.tokens))
+        order = [r.key for r in self.ed.t3_rows]
         for row, at in reversed(self.spills):  # later spills of one row first: indexes hold
-            if self.obs.rows.get(row.key) is row and self._give(row.key, row.tokens[at:]):
+            if self.obs.rows.get(row.key) is row and self._give(order, row.key, row.tokens[at:]):
                 del row.tokens[at:]
         for after, tokens in self.orphans:
-            self._give(after, tokens)
+            self._give(order, after, tokens)
 
-    def _give(self, after: str, tokens: list[Piece]) -> bool:
-        order = [r.key for r in self.ed.t3_rows]
+    def _give(self, order: list[str], after: str, tokens: list[Piece]) -> bool:
+        """Give `tokens` to the row printed after `after` in `order` if it has no values."""
         following = order.index(after) + 1 if after in order else len(order)
         if following == len(order):
             return False
@@ -350,8 +351,8 @@ def drop_if_unordered(obs: TableObservation, ncols: Callable[[str], int], over: 
                       prefix: str = "") -> None:
     """Text that lists a table column by column (`pdftotext` without -layout: every label, then
     every number) leaves most rows of running text without a value and a row holding more than
-    `over` times as many values (printed numbers) as it has cells. Those rows (of the rows whose key starts with
-    `prefix`: one table-2 block) are dropped (not found), never read as blank."""
+    `over` times as many values (printed numbers) as it has cells. Those rows (of the rows whose
+    key starts with `prefix`: one table-2 block) are dropped (not found), never read as blank."""
     text_rows = [o for o in obs.rows.values() if not o.grid and o.key.startswith(prefix)]
     empty = [o.key for o in text_rows if not o.tokens]
     overfull = [o.key for o in text_rows if len(o.tokens) > over * ncols(o.key)]
@@ -506,7 +507,7 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                     current.blanks_reliable = True  # text printed one cell per line
             elif extra and not line.grid:  # more than the row holds: see drop_if_unordered
                 current.tokens.extend(p for p in extra if p.kind == "value")
-    for bkey in {key.split(".")[0] for key in obs.rows}:
+    for bkey in dict.fromkeys(key.split(".")[0] for key in obs.rows):  # printed order: stable
         # Values on lines of their own are one cell each: more than the row has is no reading.
         drop_if_unordered(obs, lambda key: _ncols(ed, key), 1, bkey + ".")
     return obs

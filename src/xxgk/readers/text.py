@@ -396,15 +396,16 @@ def _complete(rows: list[list[GridCell]]) -> bool:
     an HTML table (merged label cells printed once, so rows differ in width on the left only)
     that kept every value cell, empty ones included."""
     trailing: set[int] = set()
+    numeric_rows = 0
     for row in rows:
         texts = [c.text for c in row]
         if not any(_NUMERIC.match(t) for t in texts):
             continue
+        numeric_rows += 1
         last_label = max((k for k, t in enumerate(texts) if t and not _NUMERIC.match(t)
                           and t not in _NULL_MARKS), default=-1)
         trailing.add(len(texts) - 1 - last_label)
-    return len(trailing) == 1 and min(trailing) >= 2 and \
-        sum(1 for row in rows if any(_NUMERIC.match(c.text) for c in row)) >= 3
+    return len(trailing) == 1 and min(trailing) >= 2 and numeric_rows >= 3
 
 
 def _docx_mode(lines: list[Line]) -> bool:

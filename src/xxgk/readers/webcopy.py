@@ -24,8 +24,8 @@ are paragraphs (headings, captions, narrative). Sources point at the first line 
 
 from __future__ import annotations
 
-from ..document import Block, Document, GridCell, Paragraph, Source, Table
-from .text import _HEADING, _NUMERIC, Line, classify, clean, trim
+from ..document import Block, Document, GridCell, Source, Table
+from .text import _HEADING, _NUMERIC, Line, classify, clean, content, paragraph, trim
 
 _MIN_BREAKS = 10  # lone tabs between empty lines a page's tables print at the least
 
@@ -79,14 +79,9 @@ def _cell(lines: list[Line]) -> GridCell:
     return GridCell("\n".join(texts), source)
 
 
-def _text(line: Line) -> str:
-    s, e = trim(line.raw)
-    return clean(line.raw[s:e])
-
-
 def _outside(line: Line) -> bool:
     """A heading or a sentence: text around a table, not a cell's paragraph."""
-    text = _text(line)
+    text = content(line)
     return bool(_HEADING.match(text)) or "。" in text or len(text) > 60
 
 
@@ -116,7 +111,7 @@ def _pieces(chunk: list[Line]) -> list[tuple[str, list]]:
         lines = [ln for ln in cell if not _lone_tab(ln)]
         keep = len(lines)
         if len(lines) > 1:
-            keep = 1 if _NUMERIC.match(_text(lines[0])) or _outside(lines[0]) else \
+            keep = 1 if _NUMERIC.match(content(lines[0])) or _outside(lines[0]) else \
                 next((i for i, line in enumerate(lines) if _outside(line)), len(lines))
         row.append(breaks + lines[:keep])
         tail = lines[keep:]
@@ -136,12 +131,7 @@ def _pieces(chunk: list[Line]) -> list[tuple[str, list]]:
 
 
 def _paragraphs(lines: list[Line]) -> list[Block]:
-    out: list[Block] = []
-    for line in lines:
-        s, e = trim(line.raw)
-        if s != e:
-            out.append(Paragraph(clean(line.raw[s:e]), Source(line.no, (s, e))))
-    return out
+    return [paragraph(line) for line in lines if content(line)]
 
 
 def read_web_copy(lines: list[Line], name: str) -> Document:

@@ -67,26 +67,26 @@ async def api_user(request: Request) -> Principal:
     return user
 
 
-def page_with(perm: Perm) -> Callable[[Request], Awaitable[Principal]]:
+def _with(perm: Perm, signed_in: Callable[[Request], Awaitable[Principal]], kind: str
+          ) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
-        user = await page_user(request)
+        user = await signed_in(request)
         if not user.can(perm):
             raise forbidden()
         return user
 
-    dependency.__name__ = f"page_with_{perm.value}"
+    dependency.__name__ = f"{kind}_with_{perm.value}"
     return dependency
+
+
+def page_with(perm: Perm) -> Callable[[Request], Awaitable[Principal]]:
+    """A page's user who may `perm` (a login redirect when signed out, 403 when not allowed)."""
+    return _with(perm, page_user, "page")
 
 
 def api_with(perm: Perm) -> Callable[[Request], Awaitable[Principal]]:
-    async def dependency(request: Request) -> Principal:
-        user = await api_user(request)
-        if not user.can(perm):
-            raise forbidden()
-        return user
-
-    dependency.__name__ = f"api_with_{perm.value}"
-    return dependency
+    """An API client who may `perm` (401 when signed out, 403 when not allowed)."""
+    return _with(perm, api_user, "api")
 
 
 def writer(perm: Perm) -> Callable[[Request], Awaitable[Principal]]:
