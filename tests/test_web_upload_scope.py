@@ -4,8 +4,14 @@ document names, whatever the file is called."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 
+from xxgk import ingest, parser_pool
+from xxgk.web.routes import upload
 from web_support import EDITOR_AGENCY, SEEDS, client, make_app, make_library
 
 
@@ -115,3 +121,46 @@ def test_upload_page_says_what_may_be_uploaded(app) -> None:  # type: ignore[no-
     assert f"只能上传本机关（{OWN}）的报告" in client(app, "editor").get("/upload").text
     assert "只能上传所辖地区（黑龙江省/佳木斯市）" in client(app, "reviewer").get("/upload").text
     assert client(app, "viewer").get("/upload").status_code == 403
+
+
+def _hang_beyond_the_alarm() -> None:
+    """A hang in C code: the alarm that ends a slow parse never gets through."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+
+
+def test_an_upload_that_hangs_the_parser_fails_alone(app, wl, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The parser process is forked from this test so that it runs the parser patched here.
+    monkeypatch.setattr(parser_pool, "START_METHOD", "fork")
+    monkeypatch.setenv(ingest.TIMEOUT_VAR, "1.5")
+    real = ingest.report_from_bytes
+
+    def parse(name: str, data: bytes):  # type: ignore[no-untyped-def]
+        if name.startswith("stuck"):
+            _hang_beyond_the_alarm()
+        if name.startswith("crash"):
+            os._exit(70)
+        return real(name, data)
+
+    monkeypatch.setattr(ingest, "report_from_bytes", parse)
+    isolated = ingest.IsolatedParser()
+    monkeypatch.setattr(upload, "parser", isolated)
+    c = client(app, "admin")
+    try:
+        started = time.monotonic()
+        r = _unchanged(wl, lambda: _upload(c, ("stuck.txt", _seed(HEGANG) + b"\n\n"),
+                                           ("crash.txt", _seed(HEGANG) + b"\n\n\n")))
+        assert time.monotonic() - started < 30
+        got = {x["name"]: x for x in r.json()["results"]}
+        assert got["stuck.txt"]["status"] == "failed"
+        assert got["stuck.txt"]["error"] == "解析超时（超过 1.5 秒）/ parsing took longer than 1.5 s"
+        assert got["crash.txt"]["status"] == "failed"
+        assert "解析进程意外终止" in got["crash.txt"]["error"] and "exit code 70" in got[
+            "crash.txt"]["error"]
+        # The server goes on: the next upload is read by a fresh parser process and stored.
+        r = _upload(c, ("fine.txt", _seed(HEGANG) + b"\n\n\n\n"))
+        item = r.json()["results"][0]
+        assert item["status"] in ("ingested", "reparsed"), item
+        assert c.get(item["url"]).status_code == 200
+    finally:
+        isolated.close()

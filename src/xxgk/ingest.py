@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 import zipfile
 import zlib
@@ -435,6 +436,44 @@ def _pooled(ing: _Ingester, jobs: Iterator[_Job | IngestResult], workers: int, s
 
 
 # -- single documents (web uploads, composed reports) -----------------------------------------
+class IsolatedParser:
+    """`parse_one` in a parser process of its own, for a server that must outlive any file: a
+    file that hangs or crashes the parser fails alone, after the batch's time limit
+    (`$XXGK_PARSE_TIMEOUT`), and the server goes on. Thread-safe: files take turns (uploads are
+    few and a parser process holds ~60 MB). The process starts with the first file."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ParserPool | None = None
+
+    def __call__(self, name: str, data: bytes) -> Parsed | Bad:
+        try:
+            seconds = per_file_seconds()
+        except XxgkError as e:
+            return Bad(name, e.problem)
+        with self._lock:
+            try:
+                if self._pool is not None and self._pool.seconds != seconds:
+                    self._pool.close()
+                    self._pool = None
+                if self._pool is None:
+                    self._pool = ParserPool(parse_one, 1, seconds, tasks=WORKER_TASKS)
+                got = self._pool.result(self._pool.submit(name, data))
+            except Exception as e:  # the pool itself broke (no process could start): this file
+                self._close()       # fails, the next one gets a fresh process
+                return Bad(name, f"内部错误 internal error: {type(e).__name__}: {e}"[:300])
+        return from_lost(got, seconds) if isinstance(got, Lost) else got
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close(kill=True)
+
+
 def _archive_of(data: bytes, name: str) -> zipfile.ZipFile | None:
     """The zip archive of documents `data` is, or None (a document, a DOCX, or unreadable)."""
     if not data.startswith(b"PK\x03\x04") or len(data) > MAX_BYTES:
@@ -447,12 +486,13 @@ def _archive_of(data: bytes, name: str) -> zipfile.ZipFile | None:
 
 
 def add_file(lib: "Library", data: bytes, name: str, *, actor: Actor = None,
-             region: str | None = None) -> IngestResult:
-    """Store one uploaded document (an archive is refused: see `add_archive`)."""
+             region: str | None = None, parsed: Parsed | Bad | None = None) -> IngestResult:
+    """Store one uploaded document (an archive is refused: see `add_archive`). `parsed`: what
+    `parse_one` (or an `IsolatedParser`) made of `data`, when the caller has it already."""
     if _archive_of(data, name) is not None:
         return IngestResult(name, "failed", reason="是 ZIP 压缩包，请按压缩包上传 / a zip "
                                                    "archive: upload it as an archive")
-    return _add_one(_Ingester(lib, actor, region), Item(name, lambda: data))
+    return _add_one(_Ingester(lib, actor, region), Item(name, lambda: data), parsed)
 
 
 def add_archive(lib: "Library", data: bytes, name: str, *, actor: Actor = None,
@@ -465,14 +505,14 @@ def add_archive(lib: "Library", data: bytes, name: str, *, actor: Actor = None,
     return [_add_one(ing, it) for it in _archive_items(zf, name, 1)]
 
 
-def _add_one(ing: _Ingester, it: Item | Bad) -> IngestResult:
+def _add_one(ing: _Ingester, it: Item | Bad, parsed: Parsed | Bad | None = None) -> IngestResult:
     if isinstance(it, Bad):
         return IngestResult(it.name, "failed", reason=it.reason)
     data = it.read()
     state = ing.state(hashlib.sha256(data).hexdigest())
     if state == "duplicate":
         return IngestResult(it.name, "duplicate")
-    return ing.save(parse_one(it.name, data), state)
+    return ing.save(parsed if parsed is not None else parse_one(it.name, data), state)
 
 
 def add_report(lib: "Library", report: Report, *, source: bytes | None, name: str,

@@ -187,11 +187,12 @@ class Library:
                       progress=progress, total=total, summary=summary)
 
     def add_file(self, data: bytes, name: str, *, actor: Actor = None,
-                 region: str | None = None) -> IngestResult:
-        """Store one uploaded document (a zip archive is refused: `add_archive`)."""
+                 region: str | None = None, parsed: Any = None) -> IngestResult:
+        """Store one uploaded document (a zip archive is refused: `add_archive`); `parsed`: what
+        `ingest.parse_one` made of it, when the caller has read it already."""
         from ..ingest import add_file
 
-        return add_file(self, data, name, actor=actor, region=region)
+        return add_file(self, data, name, actor=actor, region=region, parsed=parsed)
 
     def add_archive(self, data: bytes, name: str, *, actor: Actor = None,
                     region: str | None = None) -> list[IngestResult]:

@@ -17,13 +17,16 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from ...ingest import Bad, parse_one
+from ...ingest import Bad, IsolatedParser
 from ..auth import actor, Perm, Principal
 from ..deps import api_with, page_with, writer
 from ..templating import render
 
 
 router = APIRouter()
+# Uploaded files are read in a parser process (one per server process, shared by its apps): a
+# file that hangs or crashes the parser fails alone, the server goes on.
+parser = IsolatedParser()
 
 
 class UploadResult(BaseModel):
@@ -78,17 +81,17 @@ def _one(request: Request, user: Principal, name: str, data: bytes) -> UploadRes
     # A reviewer's uploads of agencies new to the library are filed under the reviewer's region
     # (unless the agency's name places it elsewhere); an editor adds to their own agency only.
     fallback = user.region if user.role == "reviewer" else None
+    parsed = parser(name, data)
+    if isinstance(parsed, Bad):
+        return UploadResult(name=name, status="failed", error=parsed.reason)
     if user.role != "admin":
-        parsed = parse_one(name, data)
-        if isinstance(parsed, Bad):
-            return UploadResult(name=name, status="failed", error=parsed.reason)
         agency_id, region = request.app.state.backend.filing_of(parsed.agency, fallback)
         if not user.covers(agency_id, region):
             return UploadResult(name=name, status="refused", agency=parsed.agency,
                                 year=parsed.year,
                                 error=f"该报告属于“{parsed.agency}”，不在您的管辖范围内，未入库")
     try:
-        res = lib.add_file(data, name, actor=actor(user), region=fallback)
+        res = lib.add_file(data, name, actor=actor(user), region=fallback, parsed=parsed)
     except Exception as e:  # the library reports bad files as results; anything else is one line
         return UploadResult(name=name, status="failed", error=f"内部错误：{type(e).__name__}")
     if res.status == "failed" or res.report_id is None:
