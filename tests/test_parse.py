@@ -368,3 +368,28 @@ def test_text_listing_a_table_column_by_column_is_an_error_not_blank_rows() -> N
     assert any("表三" in f.message for f in unordered) and any("表二" in f.message for f in unordered)
     t3 = [c for k, c in got.cells.items() if k.startswith("t3.")]
     assert all(c.status == "missing" for c in t3)
+
+
+# --- the independent corpus (benchmarks/unseen.py): pages and texts the synthetic layouts missed ---
+
+UNSEEN = pathlib.Path(__file__).parent / "fixtures" / "unseen"
+
+
+@pytest.mark.parametrize("name", [
+    "word_fees_blank_2019.html",          # 行政事业性收费: blank 上一年项目数量, a blank pad cell after 本年增/减
+    "webcopy_heading_after_row_2021.txt",  # innerText: table 4's last cell empty, the next heading one line on
+    "webcopy_tabbed_blanks_2021.txt",     # innerText: empty cells without <p> share a line with their tabs
+    "crawl_bracket_items_2021.txt",       # crawled text: items numbered （1）（2）… (digits inside brackets)
+    "crawl_table2_one_line_2019.txt",     # crawled text: table 2 on one line (caption+header+label pieces)
+    "pdf_header_table_apart_2021.pdf",    # LibreOffice PDF: table 3's header a table of its own, other widths
+    "pdf_row_split_at_page_2019.pdf",     # LibreOffice PDF: "3．要求提供公开出版" / page break / "物"
+])
+def test_unseen_corpus_fixture_cells_are_exact(name: str) -> None:
+    path = UNSEEN / name
+    truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    report = parse_document(read_path(path))
+    wrong = {k: (v, report.cells[k].value if k in report.cells else "<missing>")
+             for k, v in truth["cells"].items()
+             if k not in report.cells or report.cells[k].value != v}
+    assert not wrong
+    assert (report.edition, report.year, report.agency) == (truth["edition"], truth["year"], truth["agency"])

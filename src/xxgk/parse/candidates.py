@@ -140,6 +140,8 @@ def _read_atom(text: str, kind: ValueKind, default_unit: str | None
         v = V.parse(text, kind, default_unit)
     except V.Unreadable:
         return None, text.strip(), None, True
+    if kind != "signed" and text.lstrip()[:1] in ("增", "+"):
+        return None, text.strip(), None, True  # a change ("增1") is no count or amount
     return v.value, text.strip(), v.unit, False
 
 

@@ -193,6 +193,10 @@ def _segment(text: str) -> tuple[tuple[PieceKind, int, int, bool], ...]:
             end -= 1
             if end <= start:
                 continue
+        # "（1）属于国家秘密": bracketed digits are an item's numbering, part of its label.
+        if 0 < start and end < len(t) and t[start - 1] in "（(" and t[end] in "）)" \
+                and _DIGITS.fullmatch(t, start, end):
+            continue
         if t[pos:start].strip():
             out.append(("label", pos, start, False))
         # A digit run may hold several cells.

@@ -182,6 +182,7 @@ class _T3Walker:
         i, key = found
         label = line.pieces[i] if i >= 0 else labels[0]
         pos = self.positions.get(line.table) if line.aligned else None
+        at = i if i >= 0 else max(j for j, p in enumerate(line.pieces) if p.kind == "label")
         reliable = line.blanks_reliable or line.table in self.exact_tables
         if pos is not None and len(pos) == self.ncols:
             self.data_started.add(line.table)
@@ -191,9 +192,17 @@ class _T3Walker:
                 col = pos[c.key]
                 got = by_col.get(col)
                 tokens.append(got if got is not None else Piece("", "empty", label.source, col=col))
+            at_header = set(pos.values())
+            if any(p.kind == "value" and not p.spanned and p.col not in at_header for p in line.pieces):
+                # Values outside the header's columns: the header was printed as a table of its
+                # own with other column widths (a header table over a body table, merged into one
+                # grid), so its positions do not hold. The row's own cells, left to right, if
+                # there is one per column.
+                own = _value_tokens(line.pieces[at + 1:], True)
+                if len(own) == self.ncols:
+                    tokens = own
         else:
             # A split label's own fragment is the line's last label: the values follow it.
-            at = i if i >= 0 else max(j for j, p in enumerate(line.pieces) if p.kind == "label")
             tokens = _value_tokens(line.pieces[at + 1:], reliable)
         self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
 
@@ -404,6 +413,9 @@ def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) ->
 
 
 # --- table 4 -------------------------------------------------------------------------------------
+T4_CELLS = 15  # 行政复议 and two 行政诉讼 groups × five columns, in both editions
+
+
 def observe_t4(lines: list[Line]) -> Observed | None:
     """The 15 numbers of table 4: the value tokens of its data line(s)."""
     tokens: list[Piece] = []
@@ -418,11 +430,19 @@ def observe_t4(lines: list[Line]) -> Observed | None:
                                                     and not any(t.run for t in vals))):
             continue  # narrative mentioning a number, not the table row
         last_label = max((i for i, p in enumerate(line.pieces) if p.kind == "label"), default=-1)
-        toks = _value_tokens(line.pieces[last_label + 1:], line.blanks_reliable if line.grid else False)
+        line_reliable = line.blanks_reliable if line.grid else False
+        toks = _value_tokens(line.pieces[last_label + 1:], line_reliable)
+        if line.grid and not line_reliable and not tokens:
+            # A tab row of exactly the table's 15 fields with blank fields between values (a copy
+            # of an HTML table keeps every cell) has its blanks in place.
+            every = _value_tokens(line.pieces[last_label + 1:], True)
+            kinds = "".join("e" if t.kind == "empty" else "v" for t in every)
+            if len(every) == T4_CELLS and re.search("ve+v", kinds):  # not only stray edge fields
+                toks, line_reliable = every, True
         if not toks:
             continue
         tokens.extend(toks)
-        grid, reliable = line.grid, line.blanks_reliable if line.grid else False
+        grid, reliable = line.grid, line_reliable
         first = first or toks[0]
         if sum(len(t.text) if t.run else 1 for t in tokens) >= 15 and not tokens[-1].run:
             if len([t for t in tokens if t.kind == "value"]) >= 15:
@@ -462,10 +482,15 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
         label_pieces = [(i, p) for i, p in enumerate(line.pieces) if p.kind == "label"]
         row_at = None
         for i, p in label_pieces:
+            # Running text of a whole table on one line (a crawler's text of markup without
+            # whitespace between rows) runs caption, header and row label into one piece before
+            # the row's values: "第二十条第（五）项信息内容上一年项目数量…行政许可" 2 增33 …
+            valued = not line.grid and i + 1 < len(line.pieces) and line.pieces[i + 1].kind == "value"
             b = labels.block(p.text)
             if b is not None:
                 block = b.key
-                continue
+                if not valued:
+                    continue
             if block is not None:
                 cols = labels.header_columns(p.text, block)
                 if cols:
@@ -476,7 +501,8 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
                     unit = _unit_in(p.text)
                     if unit and len(cols) == 1:
                         obs.units[f"{block}.{cols[0]}"] = unit
-                    continue
+                    if not valued:
+                        continue
             hit = labels.row(p.text, block)
             if hit is not None:
                 row_at = (i, hit.key)
@@ -492,10 +518,20 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
         if line.grid and row_at is not None:
             i, key = row_at
             block = key.split(".")[0]
-            current = Observed(key, _value_tokens(line.pieces[i + 1:], line.blanks_reliable), True,
-                               line.blanks_reliable, line.pieces[i], order)
+            tokens = _value_tokens(line.pieces[i + 1:], line.blanks_reliable)
+            # A blank cell padding a short block out to the table's width (under an empty header
+            # cell: 行政事业性收费 has two columns in a four-column table) is no column of it.
+            while len(tokens) > _ncols(ed, key) and tokens[-1].kind == "empty":
+                tokens.pop()
+            current = Observed(key, tokens, True, line.blanks_reliable, line.pieces[i], order)
             order += 1
             obs.add(current, _ncols(ed, key))
+        elif not label_pieces and current is not None and line.grid and not current.grid \
+                and not current.tokens:
+            # A label alone on its line (a cell holding a paragraph, copied from a page), then
+            # its row's values as a tab-separated line: the row continued.
+            current.tokens.extend(_value_tokens(line.pieces, line.blanks_reliable))
+            current.grid, current.blanks_reliable = True, line.blanks_reliable
         elif not label_pieces and current is not None and current.grid == line.grid:
             # Values on the lines after the label: a grid row split over lines, or text that
             # prints one cell per line (a word processor's plain-text export of the table).
@@ -559,6 +595,9 @@ def _t2_specs(ed: Edition, bkey: str, order: tuple[str, ...], units: tuple[str |
             for c, unit in zip(order, units)]
 
 
+UNREADABLE_PENALTY = 10.0
+
+
 def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
@@ -569,6 +608,11 @@ def t2_choices(obs: TableObservation, ed: Edition) -> dict[str, RowChoice]:
             order = [c.key for c in b.columns]
         specs = _t2_specs(ed, bkey, tuple(order), tuple(obs.units.get(f"{bkey}.{c}") for c in order))
         cands = readings(o.tokens, specs, _gaps(o))
+        if len(cands) > 1 and any(x.unreadable for c in cands for x in c.slots):
+            # A reading that leaves a printed cell unreadable ("增1" as 上一年项目数量) is the
+            # last resort, whatever its priors.
+            cands = sorted((replace(c, cost=c.cost + UNREADABLE_PENALTY * sum(x.unreadable for x in c.slots))
+                            for c in cands), key=lambda c: c.cost)
         if len(cands) > 1 and b.soft:
             cands = sorted((replace(c, cost=c.cost + SOFT_PENALTY * _soft_broken(b.soft, order, c))
                             for c in cands), key=lambda c: c.cost)

@@ -25,7 +25,7 @@ are paragraphs (headings, captions, narrative). Sources point at the first line 
 from __future__ import annotations
 
 from ..document import Block, Document, GridCell, Source, Table
-from .text import _HEADING, _NUMERIC, Line, classify, clean, content, paragraph, trim
+from .text import _HEADING, _NULL_MARKS, _NUMERIC, Line, classify, clean, content, paragraph, trim
 
 _MIN_BREAKS = 10  # lone tabs between empty lines a page's tables print at the least
 
@@ -79,10 +79,36 @@ def _cell(lines: list[Line]) -> GridCell:
     return GridCell("\n".join(texts), source)
 
 
+def _is_value(text: str) -> bool:
+    """A value cell's one paragraph: a number, a null mark, or an empty cell's no-break space."""
+    return not text or text in _NULL_MARKS or bool(_NUMERIC.match(text))
+
+
 def _outside(line: Line) -> bool:
     """A heading or a sentence: text around a table, not a cell's paragraph."""
     text = content(line)
     return bool(_HEADING.match(text)) or "。" in text or len(text) > 60
+
+
+def _split_tabs(chunk: list[Line]) -> list[Line]:
+    """Each tab a break of its own: a cell without paragraphs (plain text, or an empty cell
+    holding nothing or a no-break space) sits on the line of its neighbours' breaks
+    ("\t\u00a0\t\t", "规章\t0\t0\t"). A piece keeps its line and columns (blanked out to
+    its left), so sources stay exact."""
+    out: list[Line] = []
+    for line in chunk:
+        raw = line.raw
+        if raw.count("\t") <= 1 and (_lone_tab(line) or "\t" not in raw):
+            out.append(line)
+            continue
+        start = 0
+        for k, part in enumerate(raw.split("\t")):
+            if k:
+                out.append(Line(line.no, "\t", "text"))
+            if part.strip(" \u00a0\u3000"):
+                out.append(Line(line.no, " " * start + part, line.kind))
+            start += len(part) + 1
+    return out
 
 
 def _pieces(chunk: list[Line]) -> list[tuple[str, list]]:
@@ -91,7 +117,7 @@ def _pieces(chunk: list[Line]) -> list[tuple[str, list]]:
     before a row's first cell, and what follows a cell that is a value, a heading or a sentence,
     are text around the table (a row may end there and the next one begin in the same chunk)."""
     cells: list[list[Line]] = [[]]
-    for line in chunk:
+    for line in _split_tabs(chunk):
         if _lone_tab(line):
             cells.append([line])  # the break's line stands for an empty cell's place
         else:
@@ -110,8 +136,10 @@ def _pieces(chunk: list[Line]) -> list[tuple[str, list]]:
         breaks = [ln for ln in cell if _lone_tab(ln)]
         lines = [ln for ln in cell if not _lone_tab(ln)]
         keep = len(lines)
-        if len(lines) > 1:
-            keep = 1 if _NUMERIC.match(content(lines[0])) or _outside(lines[0]) else \
+        if lines and _outside(lines[0]) and (len(lines) > 1 or k == len(cells) - 1):
+            keep = 0  # no cell after a tab is a section heading or a sentence: the cell was empty
+        elif len(lines) > 1:
+            keep = 1 if _is_value(content(lines[0])) else \
                 next((i for i, line in enumerate(lines) if _outside(line)), len(lines))
         row.append(breaks + lines[:keep])
         tail = lines[keep:]
