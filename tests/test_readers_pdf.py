@@ -350,6 +350,32 @@ def test_an_image_only_page_among_text_pages_is_marked_unreadable(without_ocr: N
     assert MAKE.LAYOUT_PARA in [p.text for p in doc.paragraphs()]
 
 
+def test_raw_text_range_is_pypdfium2s_text() -> None:
+    """The reader loads raw pages and text pages (no pypdfium2 page objects) and reads their text
+    with `pdf_ffi.text_range`: it must be the text pypdfium2's `get_text_range()` gives, on every
+    page of every fixture (Kangxi radicals, broken Unicode maps, rotated and scanned pages)."""
+    import pypdfium2.raw as pdfium_c
+
+    from xxgk.readers import pdf_ffi as ffi
+
+    pages = 0
+    for path in sorted(FIXTURES.glob("*.pdf")):
+        try:
+            pdf = pdfium.PdfDocument(path.read_bytes())
+        except pdfium.PdfiumError:
+            continue  # encrypted, truncated: refused before any page is read
+        try:
+            for index in range(len(pdf)):
+                textpage = pdf[index].get_textpage()
+                n = pdfium_c.FPDFText_CountChars(textpage.raw)
+                if n > 0:
+                    assert ffi.text_range(textpage.raw, n) == textpage.get_text_range(), (path.name, index)
+                    pages += 1
+        finally:
+            pdf.close()
+    assert pages >= 20
+
+
 def test_untyped_pdfium_calls_read_what_the_typed_bindings_read() -> None:
     """pdf_ffi declares the per-glyph and per-object entry points without argument types and
     unpacks their out-parameters by layout: the values must be those pypdfium2's typed bindings

@@ -154,16 +154,15 @@ def _pages(pdf: pdfium.PdfDocument, count: int, name: str) -> list[PageContent]:
     out: list[PageContent] = []
     total = 0
     for i in range(count):
-        try:
-            page = pdf[i]
-        except pdfium.PdfiumError:
-            raise ReadError(name, CORRUPT) from None
+        page = pdfium_c.FPDF_LoadPage(pdf, i)  # a raw page, closed here (see `extract`)
+        if not page:
+            raise ReadError(name, CORRUPT)
         try:
             content = extract(page, i + 1)
         except PageTooDense as err:
             raise ReadError(name, TOO_DENSE.format(page=i + 1, n=err.args[0])) from None
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(page)
         total += content.glyphs
         if total > MAX_GLYPHS_TOTAL:
             raise ReadError(name, TOO_MUCH_TEXT)
@@ -387,9 +386,18 @@ def _continues(para: _Para, lay: _Layout, line: TextLine, edge: _Edges) -> bool:
 def _paragraph(para: _Para) -> Paragraph:
     lines = para.lines
     text = join_lines([ln.text for ln in lines])
-    on_page = lines[:para.own]
-    box = (min(ln.x0 for ln in on_page), min(ln.top for ln in on_page),
-           max(ln.x1 for ln in on_page), max(ln.bottom for ln in on_page))
+    first = lines[0]
+    x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+    for ln in lines[1:para.own]:  # min() and max() of the lines on the page, written out
+        if ln.x0 < x0:
+            x0 = ln.x0
+        if ln.top < top:
+            top = ln.top
+        if ln.x1 > x1:
+            x1 = ln.x1
+        if ln.bottom > bottom:
+            bottom = ln.bottom
+    box = (x0, top, x1, bottom)
     page = para.lay.page
     return Paragraph(text=text, source=Source(page=page.number, bbox=page.display_bbox(para.lay.view.frame, box)))
 

@@ -10,6 +10,7 @@ pointers and ints are declared this way (an untyped float argument would be pass
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import struct
 from typing import Any
@@ -75,6 +76,32 @@ segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose)
 FLOATS2 = struct.Struct("2f").unpack_from
 INTS2 = struct.Struct("2i").unpack_from
 UINTS4 = struct.Struct("4I").unpack_from
+
+
+def text_range(textpage: Any, n: int) -> str:
+    """The text of a raw text page of n > 0 characters, as pypdfium2's
+    `PdfTextPage.get_text_range()` gives it (characters pdfium leaves out of its text at either
+    end are not asked for), without needing its `PdfTextPage` object."""
+    first, last = 0, n - 1
+    while True:
+        if first > last:
+            return ""
+        t_start = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)
+        if t_start == -1:
+            first += 1
+            continue
+        t_end = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last)
+        if t_end == -1:
+            last -= 1
+            continue
+        break
+    # With the terminating NUL; the length rounded up to a power of two, as ctypes makes (and
+    # caches) an array type per length: a new type costs 50 times a buffer.
+    size = t_end + 2 - t_start
+    buffer = (ctypes.c_ushort * (1 << max(10, (size - 1).bit_length())))()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    end = written - 1 if written > 0 else size - 1  # (pypdfium2 slices its exact buffer [:-1])
+    return codecs.decode(memoryview(buffer)[:end], "utf-16-le", errors="ignore")
 
 
 def out_array(ctype: Any, n: int) -> tuple[Any, list[ctypes.c_void_p]]:

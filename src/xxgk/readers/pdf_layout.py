@@ -43,8 +43,11 @@ def _wide(ch: str) -> bool:
     return _WIDE.match(ch) is not None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
+    """Runs of one line close enough to be one cell's text. A segment of one run is the `Run`
+    itself (most segments: a number in a table), which has the same fields but `runs`."""
+
     runs: list[Run]
     text: str
     x0: float
@@ -53,10 +56,13 @@ class Segment:
     bottom: float
 
 
-@dataclass
+Piece = Segment | Run  # a segment: several runs, or one
+
+
+@dataclass(slots=True)
 class TextLine:
     runs: list[Run]  # left to right
-    segments: list[Segment]
+    segments: list[Piece]
     text: str
     x0: float
     top: float
@@ -83,7 +89,7 @@ def _median(values: list[float]) -> float:
 
 def text_lines(runs: list[Run]) -> list[TextLine]:
     """Group runs into lines (top to bottom), each split into segments."""
-    return [_line(g) for g in _line_groups(runs)]
+    return [_line(g) for g in _line_groups(runs, False)]  # `_line` looks for repeated runs itself
 
 
 def cell_text(runs: list[Run]) -> str:
@@ -93,10 +99,11 @@ def cell_text(runs: list[Run]) -> str:
     return join_lines([join_runs(g, _median([r.size for r in g])) for g in _line_groups(runs)])
 
 
-def _line_groups(runs: list[Run]) -> list[list[Run]]:
+def _line_groups(runs: list[Run], dedupe: bool = True) -> list[list[Run]]:
     """Runs by line, each left to right: top to bottom, a run joins the line when its vertical
     centre lies within the line's extent so far and not far from the line's first run (text of
-    different fonts and sizes sits at slightly different heights on one baseline)."""
+    different fonts and sizes sits at slightly different heights on one baseline). With `dedupe`,
+    runs printed twice are dropped (`_dedupe`); `text_lines` leaves that to `_line`."""
     if not runs:
         return []
     groups: list[list[Run]] = []
@@ -107,7 +114,8 @@ def _line_groups(runs: list[Run]) -> list[list[Run]]:
     by_centre.sort(key=_FIRST)
     for centre, run in by_centre:
         rtop, rbottom = run.top, run.bottom
-        if line and top <= centre <= bottom and abs(centre - anchor) <= 0.7 * (rbottom - rtop):
+        reach = 0.7 * (rbottom - rtop)  # abs(centre - anchor) <= reach, without the call
+        if line and top <= centre <= bottom and -reach <= centre - anchor <= reach:
             line.append(run)
             if rtop < top:
                 top = rtop
@@ -117,47 +125,56 @@ def _line_groups(runs: list[Run]) -> list[list[Run]]:
             line = [run]
             groups.append(line)
             anchor, top, bottom = centre, rtop, rbottom
-    return [g if len(g) == 1 else _dedupe(sorted(g, key=_X0)) for g in groups]
+    for g in groups:
+        if len(g) > 1:
+            g.sort(key=_X0)
+            if dedupe:
+                texts = [r.text for r in g]
+                if any(map(operator.eq, texts, texts[1:])):  # rare: a text repeated
+                    g[:] = _dedupe(g)
+    return groups
 
 
-def _line(runs: list[Run]) -> TextLine:
-    if len(runs) == 1:  # the common case in tables: spare the general path
-        run = runs[0]
-        seg = Segment(runs, run.text, run.x0, run.top, run.x1, run.bottom)
-        return TextLine(runs, [seg], run.text, run.x0, run.top, run.x1, run.bottom, run.size)
-    em = _median([r.size for r in runs])
+def _line(runs: list[Run], deduped: bool = False) -> TextLine:
+    """A line of runs (left to right); a run repeated next to itself is dropped first (`_dedupe`,
+    unless `deduped`)."""
+    n = len(runs)
+    first = runs[0]
+    if n == 1:  # the common case in tables: spare the general path
+        return TextLine(runs, [first], first.text, first.x0, first.top, first.x1, first.bottom, first.size)
+    sizes = sorted([r.size for r in runs])  # `_median` written out: this runs for every line
+    em = sizes[n // 2] if n % 2 else (sizes[n // 2 - 1] + sizes[n // 2]) / 2
     column_gap = COLUMN_GAP * em
-    segments: list[list[Run]] = [[runs[0]]]
-    prev = runs[0]
-    top, x1, bottom = prev.top, prev.x1, prev.bottom
-    for run in runs[1:]:
-        if run.x0 - prev.x1 >= column_gap:
-            segments.append([run])
-        else:
-            segments[-1].append(run)
+    segs: list[Piece] = []
+    start = 0  # the current segment's first run
+    px1 = first.x1
+    top, x1, bottom = first.top, px1, first.bottom
+    prev = first
+    for i in range(1, n):
+        run = runs[i]
+        # A run `_dedupe` drops (rare): start again without it.
+        if run.text == prev.text and not deduped and abs(prev.x0 - run.x0) < 0.3 * run.height \
+                and abs(prev.top - run.top) < 0.3 * run.height:
+            return _line(_dedupe(runs), True)
         prev = run
+        if run.x0 - px1 >= column_gap:
+            # most segments of a table row: one number, the run itself
+            segs.append(runs[start] if i - start == 1 else _segment(runs[start:i], em))
+            start = i
+        px1 = run.x1
         if run.top < top:
             top = run.top
-        if run.x1 > x1:
-            x1 = run.x1
+        if px1 > x1:
+            x1 = px1
         if run.bottom > bottom:
             bottom = run.bottom
-    segs = []
-    for s in segments:
-        if len(s) == 1:  # most segments of a table row: one number
-            r = s[0]
-            segs.append(Segment(s, r.text, r.x0, r.top, r.x1, r.bottom))
-        else:
-            segs.append(_segment(s, em))
-    text = " ".join([seg.text for seg in segs])
-    return TextLine(runs, segs, text, runs[0].x0, top, x1, bottom, em)
+    segs.append(runs[start] if n - start == 1 else _segment(runs[start:], em))
+    text = segs[0].text if len(segs) == 1 else " ".join([seg.text for seg in segs])
+    return TextLine(runs, segs, text, first.x0, top, x1, bottom, em)
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:
     """Drop a run printed twice at (almost) the same place: fake bold, overprinted text."""
-    texts = [r.text for r in runs]
-    if not any(map(operator.eq, texts, texts[1:])):  # the common case: no text repeated
-        return runs
     out: list[Run] = []
     for run in runs:
         if out and out[-1].text == run.text and abs(out[-1].x0 - run.x0) < 0.3 * run.height \
@@ -167,12 +184,19 @@ def _dedupe(runs: list[Run]) -> list[Run]:
     return out
 
 
-def _segment(runs: list[Run], em: float) -> Segment:
+def _segment(runs: list[Run], em: float) -> Piece:
     if len(runs) == 1:
-        run = runs[0]
-        return Segment(runs, run.text, run.x0, run.top, run.x1, run.bottom)
-    return Segment(runs, join_runs(runs, em), runs[0].x0, min(r.top for r in runs),
-                   max(r.x1 for r in runs), max(r.bottom for r in runs))
+        return runs[0]
+    first = runs[0]
+    top, x1, bottom = first.top, first.x1, first.bottom
+    for r in runs:  # min() and max() written out
+        if r.top < top:
+            top = r.top
+        if r.x1 > x1:
+            x1 = r.x1
+        if r.bottom > bottom:
+            bottom = r.bottom
+    return Segment(runs, join_runs(runs, em), first.x0, top, x1, bottom)
 
 
 def join_runs(runs: list[Run], em: float) -> str:
@@ -180,8 +204,7 @@ def join_runs(runs: list[Run], em: float) -> str:
     gaps = [b.x0 - a.x1 for a, b in zip(runs, runs[1:])]
     threshold = SPACE_GAP * em
     # Tracked text: most glyphs stand apart by the same gap; only a wider one is a space.
-    singles = sum(1 for r in runs if len(r.text) == 1)
-    if len(gaps) >= 3 and singles >= 0.6 * len(runs):
+    if len(gaps) >= 3 and sum([len(r.text) == 1 for r in runs]) >= 0.6 * len(runs):
         threshold = max(threshold, 1.6 * _median(gaps))
     # Between two runs: a space at a column gap; else nothing next to Chinese text, and a space
     # at a gap of at least `threshold` between other characters.
@@ -518,6 +541,8 @@ def _blocks(lines: list[TextLine], barriers: list[float]) -> list[list[TextLine]
         block, pending = [], []
 
     def apart(a: TextLine, b: TextLine) -> bool:
+        if not barriers:  # most pages: no ruled table
+            return False
         return any(a.bottom <= x <= b.top for x in barriers)
 
     for ln in lines:
@@ -555,11 +580,11 @@ class _Cell:
 
     __slots__ = ("segments", "x0", "x1")
 
-    def __init__(self, seg: Segment):
+    def __init__(self, seg: Piece):
         self.segments = [seg]
         self.x0, self.x1 = seg.x0, seg.x1
 
-    def add(self, segments: list[Segment]) -> None:
+    def add(self, segments: list[Piece]) -> None:
         for seg in segments:
             self.segments.append(seg)
             self.x0, self.x1 = min(self.x0, seg.x0), max(self.x1, seg.x1)
@@ -572,7 +597,12 @@ def _ws_rows(block: list[TextLine]) -> list[list[TextLine]]:
     each other (a wrapped label, above or below the numbers) — or sits that close to a line of
     the row's numbers printed apart from the label. Lines left over are rows of their own (a
     blank row, a caption)."""
-    has_number = [any(_numeric(s.text) for s in ln.segments) for ln in block]
+    has_number = [False] * len(block)
+    for i, ln in enumerate(block):  # (loops, not any() over generators: this runs for every line)
+        for s in ln.segments:
+            if _numeric(s.text):
+                has_number[i] = True
+                break
     numeric = any(has_number)
     anchor = has_number if numeric else [len(ln.segments) >= 2 for ln in block]
     wrap = _wrap_gap([ln for ln, a in zip(block, anchor) if a])
@@ -609,7 +639,13 @@ def _ws_rows(block: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _same_column(a: TextLine, b: TextLine) -> bool:
-    return any(s.x0 < t.x1 and t.x0 < s.x1 for s in a.segments for t in b.segments)
+    others = b.segments
+    for s in a.segments:
+        x0, x1 = s.x0, s.x1
+        for t in others:
+            if x0 < t.x1 and t.x0 < x1:
+                return True
+    return False
 
 
 def _wrap_gap(rows: list[TextLine]) -> float:
@@ -631,36 +667,42 @@ def _numeric(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None
 
 
-def _ws_cells(row: list[TextLine]) -> list[_Cell]:
-    """The row's segments, those stacked over each other (a wrapped cell) as one cell."""
-    cells: list[_Cell] = []
+def _ws_cells(row: list[TextLine]) -> list[Piece | _Cell]:
+    """The row's segments, those stacked over each other (a wrapped cell) as one `_Cell`; a cell
+    of one segment is the segment itself (most cells: no object is made for them)."""
+    cells: list[Piece | _Cell] = []
     segments = row[0].segments if len(row) == 1 else [s for ln in row for s in ln.segments]
-    last: _Cell | None = None
+    last: Piece | _Cell | None = None
     for seg in sorted(segments, key=_X0):
         if last is not None and seg.x0 < last.x1 and seg.x1 > last.x0:
-            last.add([seg])
+            if last.__class__ is not _Cell:
+                last = cells[-1] = _Cell(last)  # type: ignore[arg-type]
+            last.add([seg])  # type: ignore[union-attr]
         else:
-            last = _Cell(seg)
-            cells.append(last)
+            last = seg
+            cells.append(seg)
     return cells
 
 
 def _split_at_columns(block: list[TextLine]) -> None:
     """Cut segments where the block's other lines show a column starts or ends: a label filling
     its column runs into the next cell's number with less than COLUMN_GAP between them."""
+    if not any(_cuttable(ln) for ln in block):  # most tables: the column positions are not needed
+        return
     starts = _supported([s.x0 for ln in block for s in ln.segments[1:]])
     ends = _supported([s.x1 for ln in block for s in ln.segments[:-1]])
     if not starts and not ends:
         return
     for ln in block:
-        segments: list[Segment] = []
+        segments: list[Piece] = []
         for seg in ln.segments:
-            if len(seg.runs) == 1:  # a single run is never cut
+            if seg.__class__ is not Segment or len(seg.runs) == 1:  # a single run is never cut
                 segments.append(seg)
                 continue
-            pieces: list[list[Run]] = [[seg.runs[0]]]
+            runs = seg.runs  # type: ignore[union-attr]
+            pieces: list[list[Run]] = [[runs[0]]]
             visible = 0.3 * ln.em
-            for prev, run in zip(seg.runs, seg.runs[1:]):
+            for prev, run in zip(runs, runs[1:]):
                 # `_column_cut` for a gap wider than `visible` (a narrower one is never cut)
                 if run.x0 - prev.x1 >= visible and _column_cut(prev, run, ln.em, starts, ends):
                     pieces.append([run])
@@ -668,6 +710,21 @@ def _split_at_columns(block: list[TextLine]) -> None:
                     pieces[-1].append(run)
             segments.extend([seg] if len(pieces) == 1 else [_segment(p, ln.em) for p in pieces])
         ln.segments = segments
+
+
+def _cuttable(ln: TextLine) -> bool:
+    """Has the line a gap inside a segment that `_column_cut` could find to be a column boundary
+    (visible, not inside a number)?"""
+    visible = 0.3 * ln.em
+    for seg in ln.segments:
+        if seg.__class__ is not Segment:
+            continue
+        runs = seg.runs  # type: ignore[union-attr]
+        if len(runs) > 1:
+            for prev, run in zip(runs, runs[1:]):
+                if run.x0 - prev.x1 >= visible and not (prev.text[-1].isdigit() and run.text[0].isdigit()):
+                    return True
+    return False
 
 
 def _column_cut(prev: Run, run: Run, em: float, starts: list[float], ends: list[float]) -> bool:
@@ -704,8 +761,13 @@ def _ws_table(block: list[TextLine], page: PageContent, view: View) -> Table:
     bands: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(width)]
     for cells in rows:
         if len(cells) == width:
-            for band, cell in zip(bands, cells):
-                band[0], band[1] = min(band[0], cell.x0), max(band[1], cell.x1)
+            for band, cell in zip(bands, cells):  # min() and max() written out
+                x0, x1 = cell.x0, cell.x1
+                if x0 < band[0]:
+                    band[0] = x0
+                if x1 > band[1]:
+                    band[1] = x1
+    ordered = all(a[0] <= b[0] for a, b in zip(bands, bands[1:]))
     out: list[list[GridCell]] = []
     number = page.number
     display = page.display_rounder(view.frame)
@@ -714,67 +776,81 @@ def _ws_table(block: list[TextLine], page: PageContent, view: View) -> Table:
     upright = view.frame.rot == page.display.rot
     edges = [(round(lo, 1), round(hi, 1)) for lo, hi in bands] if upright else []
     rounded: dict[float, float] = {}
+    get = rounded.get
     for cells, lines in zip(rows, row_lines):
-        if len(lines) == 1:
-            top, bottom = lines[0].top, lines[0].bottom
-        else:
-            top, bottom = min(ln.top for ln in lines), max(ln.bottom for ln in lines)
-        if upright:
-            rtop = rounded.get(top)
-            if rtop is None:
-                rtop = rounded[top] = round(top, 1)
-            rbottom = rounded.get(bottom)
-            if rbottom is None:
-                rbottom = rounded[bottom] = round(bottom, 1)
-        slots = _place_cells(cells, bands)
+        slots = cells if len(cells) == width else _place_cells(cells, bands, ordered)  # a full row: in order
         row = []
-        for k, cell in enumerate(slots):
+        blank = False  # the row's extent is known (for its blank cells)
+        k = -1
+        for cell in slots:
+            k += 1
             if cell is None:
+                if not blank:
+                    blank = True
+                    if len(lines) == 1:
+                        top, bottom = lines[0].top, lines[0].bottom
+                    else:
+                        top, bottom = min(ln.top for ln in lines), max(ln.bottom for ln in lines)
+                    if upright:
+                        rtop = get(top)
+                        if rtop is None:
+                            rtop = rounded[top] = round(top, 1)
+                        rbottom = get(bottom)
+                        if rbottom is None:
+                            rbottom = rounded[bottom] = round(bottom, 1)
                 if upright:
                     box = (edges[k][0], rtop, edges[k][1], rbottom)
                 else:
                     box = display(bands[k][0], top, bands[k][1], bottom)
                 row.append(GridCell("", Source(None, None, None, number, box)))
                 continue
-            segs = cell.segments
-            if len(segs) == 1:  # most cells: one line
-                seg = segs[0]
-                text, stop, sbottom = seg.text, seg.top, seg.bottom
+            if cell.__class__ is not _Cell:  # most cells: one segment
+                text = cell.text
+                x0 = cell.x0
+                stop = cell.top
+                x1 = cell.x1
+                sbottom = cell.bottom
             else:
-                segs = sorted(segs, key=_TOP)
-                text = join_lines([s.text for s in segs])
-                stop, sbottom = min(s.top for s in segs), max(s.bottom for s in segs)
-            if upright:
+                segs = cell.segments
+                if len(segs) == 1:
+                    seg = segs[0]
+                    text, stop, sbottom = seg.text, seg.top, seg.bottom
+                else:
+                    segs = sorted(segs, key=_TOP)
+                    text = join_lines([s.text for s in segs])
+                    stop, sbottom = min(s.top for s in segs), max(s.bottom for s in segs)
                 x0, x1 = cell.x0, cell.x1
-                rx0 = rounded.get(x0)
+            if upright:
+                rx0 = get(x0)
                 if rx0 is None:
                     rx0 = rounded[x0] = round(x0, 1)
-                rx1 = rounded.get(x1)
+                rx1 = get(x1)
                 if rx1 is None:
                     rx1 = rounded[x1] = round(x1, 1)
-                rt = rounded.get(stop)
+                rt = get(stop)
                 if rt is None:
                     rt = rounded[stop] = round(stop, 1)
-                rb = rounded.get(sbottom)
+                rb = get(sbottom)
                 if rb is None:
                     rb = rounded[sbottom] = round(sbottom, 1)
-                box = (rx0, rt, rx1, rb)
+                row.append(GridCell(text, Source(None, None, None, number, (rx0, rt, rx1, rb))))
             else:
-                box = display(cell.x0, stop, cell.x1, sbottom)
-            row.append(GridCell(text, Source(None, None, None, number, box)))
+                row.append(GridCell(text, Source(None, None, None, number, display(x0, stop, x1, sbottom))))
         out.append(row)
     box = (min(ln.x0 for ln in block), block[0].top, max(ln.x1 for ln in block), block[-1].bottom)
     return Table(rows=out, source=Source(page=page.number, bbox=page.display_bbox(view.frame, box)),
                  blanks_reliable=False, columns_aligned=False)
 
 
-def _place_cells(cells: list[_Cell], bands: list[list[float]]) -> list[_Cell | None]:
+def _place_cells(cells: list[Piece | _Cell], bands: list[list[float]], ordered: bool
+                 ) -> list[Piece | _Cell | None]:
     """Columns for a row's cells, left to right: each in the band it overlaps most among those
-    after the previous cell's (nearest when none overlaps); cells beyond the bands join the last."""
+    after the previous cell's (nearest when none overlaps); cells beyond the bands join the last.
+    `ordered`: the bands start left to right."""
     width = len(bands)
     if len(cells) == width:  # a full row: cell k can only go to band k
         return list(cells)
-    slots: list[_Cell | None] = [None] * width
+    slots: list[Piece | _Cell | None] = [None] * width
     low = 0
     last = -1
     for k, cell in enumerate(cells):
@@ -784,15 +860,31 @@ def _place_cells(cells: list[_Cell], bands: list[list[float]]) -> list[_Cell | N
                 last = width - 1
                 slots[last] = cell
             else:
-                slots[last].add(cell.segments)  # type: ignore[union-attr]
+                held = slots[last]
+                if held.__class__ is not _Cell:
+                    held = slots[last] = _Cell(held)  # type: ignore[arg-type]
+                held.add(cell.segments if cell.__class__ is _Cell else [cell])  # type: ignore[union-attr]
             continue
-        # The band it overlaps most (the first of equals), else the nearest.
+        # The band it overlaps most (the first of equals), else the nearest. With the bands in
+        # order, a band starting right of the cell ends the search once one overlaps it: no band
+        # after it overlaps the cell.
         x0, x1 = cell.x0, cell.x1
         best, best_score = -1, 0.0
         for j in range(low, high):
             lo, hi = bands[j]
             overlap = (hi if hi < x1 else x1) - (lo if lo > x0 else x0)
-            score = overlap if overlap > 0 else -min(abs(x0 - hi), abs(lo - x1))
+            if overlap > 0:
+                score = overlap
+            else:
+                if ordered and best_score > 0 and lo >= x1:
+                    break
+                # -min(abs(x0 - hi), abs(lo - x1)), written out
+                near, far = x0 - hi, lo - x1
+                if near < 0:
+                    near = -near
+                if far < 0:
+                    far = -far
+                score = -(far if far < near else near)
             if best < 0 or score > best_score:
                 best, best_score = j, score
         last = best

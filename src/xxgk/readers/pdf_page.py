@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -165,17 +165,27 @@ class PageTooDense(Exception):
     """A page with more glyphs than any report page (MAX_GLYPHS)."""
 
 
-def extract(page: pdfium.PdfPage, number: int) -> PageContent:
-    """Runs and rules of one page, grouped by text direction."""
-    left, bottom, right, top = page.get_bbox()
-    rotation = page.get_rotation() % 360
+def extract(page: Any, number: int) -> PageContent:
+    """Runs and rules of one page, grouped by text direction. `page` is a raw pdfium page
+    (`FPDF_LoadPage`), and its text page is loaded and closed here: pypdfium2's page and text page
+    objects (a finalizer and weak references each) cost about 25 µs a page, for nothing used here."""
+    box = pdfium_c.FS_RECTF()
+    if not pdfium_c.FPDF_GetPageBoundingBox(page, box):
+        raise pdfium.PdfiumError("Failed to get page bounding box.")
+    left, bottom, right, top = box.left, box.bottom, box.right, box.top
+    quarter = pdfium_c.FPDFPage_GetRotation(page)
+    if quarter == -1:
+        raise pdfium.PdfiumError("Failed to get page rotation.")
+    rotation = (0, 90, 180, 270)[quarter]
     display = Frame(rotation, left, bottom, right, top)
     content = PageContent(number, display, [])
-    textpage = page.get_textpage()
+    textpage = pdfium_c.FPDFText_LoadPage(page)
+    if not textpage:
+        raise pdfium.PdfiumError("Failed to load text page.")
     try:
         runs_by_rot = _runs(textpage, content, (left, bottom, right, top))
     finally:
-        textpage.close()
+        pdfium_c.FPDFText_ClosePage(textpage)
     hrules, vrules, image_area = _graphics(page)
     content.image_area = image_area / max(1.0, (right - left) * (top - bottom))
     if len(runs_by_rot) == 1:
@@ -201,9 +211,9 @@ def _on_page(runs: list[Run], frame: Frame) -> list[Run]:
 class _Glyphs:
     """Per-glyph queries on a pdfium text page (each one a C call: ask only what is needed)."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage, pagebox: tuple[float, float, float, float]):
-        self.raw = textpage.raw
-        self.handle = ffi.handle(textpage.raw)
+    def __init__(self, textpage: Any, pagebox: tuple[float, float, float, float]):
+        self.raw = textpage
+        self.handle = ffi.handle(textpage)
         left, bottom, right, top = pagebox
         self.frames = {rot: Frame(rot, left, bottom, right, top) for rot in (0, 90, 180, 270)}
         self.rect, self.rect_out = ffi.out(pdfium_c.FS_RECTF)
@@ -245,7 +255,7 @@ class _Glyphs:
         return size
 
 
-def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
+def _runs(textpage: Any, content: PageContent,
           pagebox: tuple[float, float, float, float]) -> dict[int, list[Run]]:
     """The page's runs by text direction.
 
@@ -257,13 +267,13 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
     The loop runs once per word of every page: the glyph queries of `_Glyphs.box` and
     `_Glyphs.style` are written out in it.
     """
-    raw = textpage.raw
+    raw = textpage
     n = pdfium_c.FPDFText_CountChars(raw)
     if n <= 0:
         return {}
     if n > MAX_GLYPHS:
         raise PageTooDense(n)
-    text = textpage.get_text_range()
+    text = ffi.text_range(raw, n)
     if len(text) != n:  # pdfium left out or inserted characters: ask per glyph
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, k) or 0xFFFD) for k in range(n))
     if _RADICAL.search(text) is not None:  # rare: spare the per-character translation
@@ -272,10 +282,13 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
     g = _Glyphs(textpage, pagebox)
     h = g.handle
     get_box, rect_out, rect, unpack_rect = ffi.text_loose_box, g.rect_out, g.rect, ffi.RECT
-    get_matrix, matrix_out, matrix, unpack_matrix = ffi.text_matrix, g.matrix_out, g.matrix, ffi.MATRIX
+    get_matrix, matrix_out, matrix = ffi.text_matrix, g.matrix_out, g.matrix
+    matrix_abcd = (ctypes.c_char * 16).from_buffer(matrix)  # its bytes: a, b, c, d as floats
     map_error = ffi.text_map_error
-    turns, frames = g._turns, g.frames
-    sizes: dict[tuple[float, ...], float] = {}
+    frames = g.frames
+    # Per text matrix (by its bytes, cheaper than its four floats): the quarter turn, and font
+    # sizes by the exact glyph height (no rounding), for `_Glyphs.size`.
+    styles: dict[bytes, tuple[int | None, dict[float, float], tuple[float, float, float, float]]] = {}
     ox, oy = frames[0].x0, frames[0].y1
     runs: dict[int, list[Run]] = {}
     glyphs = bad = 0
@@ -288,14 +301,15 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
         get_box(h, a, rect_out)
         left, top, right, bottom = unpack_rect(rect)
         get_matrix(h, a, matrix_out)
-        ma, mb, mc, md, _, _ = unpack_matrix(matrix)
-        turn = turns.get((ma, mb), -1)
-        if turn == -1:
-            turn = g._turn(ma, mb)
-        across = top - bottom if turn in (0, 180) else right - left
-        size = sizes.get((ma, mb, mc, md, across))  # by the exact height first: no rounding
+        style = styles.get(matrix_abcd.raw)
+        if style is None:
+            ma, mb, mc, md, _, _ = ffi.MATRIX(matrix)
+            style = styles[matrix_abcd.raw] = (g._turn(ma, mb), {}, (ma, mb, mc, md))
+        turn, sizes, abcd = style
+        across = top - bottom if turn == 0 or turn == 180 else right - left
+        size = sizes.get(across)
         if size is None:
-            size = sizes[(ma, mb, mc, md, across)] = g.size(a, ma, mb, mc, md, across)
+            size = sizes[across] = g.size(a, *abcd, across)
         if map_error(h, a):
             bad += b - a
             continue
@@ -318,13 +332,14 @@ def _runs(textpage: pdfium.PdfTextPage, content: PageContent,
                 lx0, ly0, lx1, ly1 = left - ox, oy - top, right - ox, oy - bottom
             else:
                 lx0, ly0, lx1, ly1 = frames[turn].box(left, bottom, right, top)
-            height = max(y1 - y0, ly1 - ly0)
-            advance = max(x1 - x0, lx1 - lx0)
+            # max() and min() written out (this runs for every word)
+            height = ly1 - ly0 if ly1 - ly0 > y1 - y0 else y1 - y0
+            advance = lx1 - lx0 if lx1 - lx0 > x1 - x0 else x1 - x0
             width = lx1 - x0
             # On one baseline, in order, and no wider than the glyphs' advances allow.
             if height > 0 and abs(ly1 - y1) <= 0.25 * height and lx0 >= x1 - 0.1 * height \
                     and 0 < width <= (b - a - 1) * advance * 1.1 + (lx1 - lx0) + 0.1 * height:
-                run = Run(text[a:b], x0, min(y0, ly0), lx1, max(y1, ly1), None, size)
+                run = Run(text[a:b], x0, ly0 if ly0 < y0 else y0, lx1, ly1 if ly1 > y1 else y1, None, size)
             else:
                 run = None
         if run is not None:
@@ -500,13 +515,14 @@ class _Graphics:
 _PATH, _FORM, _IMAGE = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_IMAGE
 
 
-def _graphics(page: pdfium.PdfPage
+def _graphics(page: Any
               ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], float]:
-    """Horizontal and vertical rule segments (user space) and the area images cover."""
+    """Horizontal and vertical rule segments (user space) and the area images cover (`page`: a
+    raw pdfium page)."""
     g = _Graphics()
-    raw = ffi.handle(page.raw)
+    raw = ffi.handle(page)
     get, kind_of, path = ffi.page_object, ffi.object_type, g.path
-    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
         obj = get(raw, i)
         kind = kind_of(obj)
         if kind == _TEXT:  # most objects: nothing to look at
