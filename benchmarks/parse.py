@@ -225,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("## Parse + check time per report\n")
     print("\n".join(machine()))
+    print("- load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"- corpus: `xxgk.synth`, {args.n} reports per layout, editions alternating, "
           f"seed {args.seed}; timed: `read_bytes` → `parse_document` → `checks.run`, in memory; "
           f"clock: {'CPU time of the process' if args.clock == 'cpu' else 'wall clock'}\n")

@@ -535,3 +535,42 @@ def test_traditional_count_is_the_positions_simplify_changes(text: str) -> None:
     changing = traditional_chars()
     assert sum(ch in changing for ch in text) == sum(a != b for a, b in zip(text, simplify(text)))
     assert len(simplify(text)) == len(text)
+
+
+def test_grid_rows_under_rowspans_colspans_and_paths() -> None:
+    """Rows below a label column's rowspan take the positions after it; a cell from above in the
+    middle of a row leaves a hole its row's cells go around; a colspan at a row's end; <th>
+    cells and a hidden row count in the element paths (rows' paths are made from their parent's)."""
+    data = html("""<p>三、收到和处理政府信息公开申请情况</p><table border=1><tbody>
+      <tr><th rowspan=3>甲</th><td>1</td><td rowspan=2>2</td><td>3</td></tr>
+      <tr style="display:none"><td>藏</td></tr>
+      <tr><td>4</td><td>5</td></tr>
+      <tr><td>6</td><td colspan=3>7</td></tr>
+      <tr><td>8</td><th>9</th><td>10</td><td>11</td></tr>
+    </tbody><tr><td>12</td><td>13</td><td>14</td><td colspan="2">15</td></tr></table>""")
+    (table,) = read_html(data, "t.html").tables()
+    grid = [[(c.text, c.spanned, c.source.path.rsplit("/", 2)[-2:]) for c in row] for row in table.rows]
+    assert grid == [
+        [("甲", False, ["tr[1]", "th[1]"]), ("1", False, ["tr[1]", "td[1]"]),
+         ("2", False, ["tr[1]", "td[2]"]), ("3", False, ["tr[1]", "td[3]"]), ("", False, ["tbody[1]", "tr[1]"])],
+        [("甲", True, ["tr[1]", "th[1]"]), ("4", False, ["tr[3]", "td[1]"]),
+         ("2", True, ["tr[1]", "td[2]"]), ("5", False, ["tr[3]", "td[2]"]), ("", False, ["tbody[1]", "tr[3]"])],
+        [("甲", True, ["tr[1]", "th[1]"]), ("6", False, ["tr[4]", "td[1]"]),
+         ("7", False, ["tr[4]", "td[2]"]), ("7", True, ["tr[4]", "td[2]"]), ("7", True, ["tr[4]", "td[2]"])],
+        [("8", False, ["tr[5]", "td[1]"]), ("9", False, ["tr[5]", "th[1]"]),
+         ("10", False, ["tr[5]", "td[2]"]), ("11", False, ["tr[5]", "td[3]"]), ("", False, ["tbody[1]", "tr[5]"])],
+        [("12", False, ["tr[1]", "td[1]"]), ("13", False, ["tr[1]", "td[2]"]),
+         ("14", False, ["tr[1]", "td[3]"]), ("15", False, ["tr[1]", "td[4]"]), ("15", True, ["tr[1]", "td[4]"])],
+    ]
+    assert table.rows[4][0].source.path.endswith("/table[1]/tr[1]/td[1]")
+    assert table.rows[0][0].source.path.endswith("/table[1]/tbody[1]/tr[1]/th[1]")
+
+
+@pytest.mark.parametrize("style", ["visibility:hidden", "VISIBILITY : Hidden", "mso-hide:all",
+                                   "Display:None"])
+def test_every_hiding_style_is_found_by_the_byte_scan(style: str) -> None:
+    """The page's bytes are searched for "hid" and "display" only: every hiding style (and the
+    `hidden` attribute) holds one of them, in any case."""
+    data = html(f"""<p>一、总体情况</p><p>本年度主动公开信息20条。</p>
+      <p style="{style}">藏起来的话</p><span style='color:red;{style}'>也藏</span>""")
+    assert texts(read_html(data, "t.html")) == ["一、总体情况", "本年度主动公开信息20条。"]

@@ -129,13 +129,16 @@ def _read(text: str, encoding: str, name: str, may_hide: bool = True,
     page = _Page(root, may_hide)
     flow = _Flow(page)
     flow.walk(root, root)
-    meta = _meta(root)
+    # <meta> and <title> are skipped elements: found in the page's list of those (document
+    # order), not by two more walks of the whole tree.
+    meta = _meta([el for el in page.skip_list if el.tag == "meta"])
     meta["encoding"] = encoding
     blocks = _select_article(page, flow.placed, meta.get("article_title"))
     page._text_flow = None  # it refers back to the page: the tree is freed now, not by the GC
     if not blocks:
         raise ReadError(name, _empty_problem(text))
-    doc = Document(name=name, form="html", blocks=blocks, title=_page_title(root), meta=meta)
+    title = next((el for el in page.skip_list if el.tag == "title" and el is not root), None)
+    doc = Document(name=name, form="html", blocks=blocks, title=_page_title(title), meta=meta)
     if _is_traditional((doc.title or "") + doc.text()):
         doc.meta["script"] = "traditional"
     return doc
@@ -166,6 +169,13 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Elem
         utf8 = None
     if not text or text.isspace():
         return None
+    if utf8 is None:
+        # libxml2 reads UTF-8 natively; given the text, lxml hands it over as UTF-16 (a page with
+        # Chinese characters) for libxml2 to convert: encoding it here is 3 % faster in all.
+        try:
+            utf8 = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let lxml have the text
+            pass
     # Plain lxml elements: lxml.html's element classes cost a Python lookup per element proxy.
     # No table of id attributes: nothing here looks elements up by id.
     parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
@@ -213,6 +223,9 @@ def _tag(el: Element) -> str:
 # call (four times faster; comments and processing instructions are gone since the parse).
 _inner_text = functools.partial(lxml.etree.tostring, method="text", encoding="unicode",
                                 with_tail=False)
+# The same called directly where it runs per cell or paragraph: the partial's merging of keyword
+# arguments costs a quarter of the call.
+_tostring = lxml.etree.tostring
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,9 +243,14 @@ def _clean_line(raw: str) -> str:
 _STRUCTURAL_TAGS = tuple(_BLOCK_TAGS | _SKIP_TAGS | {"br", "table", "a", "pre"})
 # Words without which no element can be hidden (in the page's bytes, any case).
 # (Each a regular expression: for a 100 KB page, re's literal search is faster than `in`.)
-_HIDING_WORDS = tuple(map(re.compile, (b"display", b"visibility", b"mso-hide", b"hidden")))
+# "hid" stands for the `hidden` attribute, "visibility:hidden" and "mso-hide": two searches of the
+# page instead of four (a word that merely contains "hid" costs only the exact test, `_hidden`).
+_HIDING_WORDS = tuple(map(re.compile, (b"hid", b"display")))
 _HIDDEN_ATTR = lxml.etree.XPath("//*[@hidden]")
 _STYLES = lxml.etree.XPath("//@style")
+
+
+_getparent = lxml.etree._Element.getparent  # (without an attribute lookup per call)
 
 
 def _hidden(root: Element) -> list[Element]:
@@ -260,21 +278,25 @@ class _Page:
         self.order: dict[Element, int] = {}
         self.last: dict[Element, int] = {}  # order of an element's last numbered descendant
         self._counter = 0
-        self.skipped: set[Element] = set(root.iter(*_SKIP_TAGS))
-        if may_hide:
-            self.skipped.update(_hidden(root))
+        # One walk of the tree finds the structural elements, the skipped ones among them.
+        structural = list(root.iter(*_STRUCTURAL_TAGS))
+        self.skip_list: list[Element] = [el for el in structural if el.tag in _SKIP_TAGS]
+        self.skipped: set[Element] = set(self.skip_list)
+        hidden = _hidden(root) if may_hide else []
+        self.skipped.update(hidden)
         # `deep`: elements with a structural or hidden element below them; `visit`: those and the
         # structural and hidden elements themselves. An element outside `visit` is plain inline
         # text; a block outside `deep` is one paragraph.
-        self.deep: set[Element] = set()
-        self.visit: set[Element] = set(self.skipped)
-        self.visit.update(root.iter(*_STRUCTURAL_TAGS))
-        deep = self.deep
-        for el in self.visit:
-            node = el.getparent()
+        deep: set[Element] = set()
+        add, getparent = deep.add, _getparent
+        for el in chain(structural, hidden):
+            node = getparent(el)
             while node is not None and node not in deep:
-                deep.add(node)
-                node = node.getparent()
+                add(node)
+                node = getparent(node)
+        self.deep = deep
+        self.visit: set[Element] = set(structural)
+        self.visit.update(hidden)
         self.visit |= deep
         self._paths: dict[Element, str] = {}
         self._positions: dict[Element, int] = {}
@@ -322,29 +344,32 @@ class _Page:
         return self._positions[el]
 
     def source(self, el: Element, line: int | None = None) -> Source:
-        return Source(line if line is not None else el.sourceline, None, self.path(el))
+        line = line if line is not None else el.sourceline
+        return _source(Source, (line, None, self.path(el), None, None))
 
     def cell_texts(self, rows: list[tuple[Element, list[Element]]]) -> list[list[str]]:
         """`cell_text` of every cell of a table's rows."""
         deep, skipped = self.deep, self.skipped
-        inner, clean, block_texts = _inner_text, _clean_line, self._block_texts
+        tostring, clean, block_texts = _tostring, _clean_line, self._block_texts
         out = []
         for _, cells in rows:
             texts = []
             for td in cells:
                 if td not in deep:  # inline markup only
-                    text = inner(td) if len(td) else td.text
+                    text = tostring(td, method="text", encoding="unicode", with_tail=False) \
+                        if len(td) else td.text
                     texts.append(clean(text) if text else "")
                     continue
                 if len(td) == 1:
                     # Word's cell, <td><p><span>…</span></p></td>: `_block_texts` inlined for one
                     # paragraph of inline markup (the same text; a call less per cell).
                     p = td[0]
-                    text, tail = td.text, p.tail
-                    if p.tag in _BLOCK_TAGS and p.tag != "pre" and p not in deep \
+                    text, tail, tag = td.text, p.tail, p.tag
+                    if tag in _BLOCK_TAGS and tag != "pre" and p not in deep \
                             and p not in skipped and not (text and text.strip()) \
                             and not (tail and tail.strip()):
-                        text = inner(p) if len(p) else p.text
+                        text = tostring(p, method="text", encoding="unicode", with_tail=False) \
+                            if len(p) else p.text
                         texts.append(clean(text) if text else "")
                         continue
                 blocks = block_texts(td)
@@ -381,7 +406,8 @@ class _Page:
             tail = child.tail
             if tail and tail.strip():
                 return None
-            text = _inner_text(child) if len(child) else child.text
+            text = _tostring(child, method="text", encoding="unicode", with_tail=False) \
+                if len(child) else child.text
             if text:
                 text = _clean_line(text)
                 if text:
@@ -401,6 +427,9 @@ class _Piece(NamedTuple):
     el: Element
     how: int  # _TEXT, _TAIL or _INSIDE
     k: int  # line index within a <pre> text
+
+
+_piece = tuple.__new__  # a `_Piece` made in C (the named tuple's __new__ runs in Python)
 
 
 def _piece_line(piece: _Piece) -> int | None:
@@ -482,9 +511,10 @@ class _Flow:
             owner = el
             if el not in page.deep and tag != "pre":
                 # Inline markup only: one paragraph, its text read in one call.
-                text = _inner_text(el) if len(el) else el.text
+                text = _tostring(el, method="text", encoding="unicode", with_tail=False) \
+                    if len(el) else el.text
                 if text:
-                    self._pieces.append(_Piece(text, order, in_link, el, _INSIDE, 0))
+                    self._pieces.append(_piece(_Piece, (text, order, in_link, el, _INSIDE, 0)))
                     self._owner = owner
                 self._flush()
                 page.leave(el)
@@ -504,11 +534,12 @@ class _Flow:
             else:  # inline markup without structure inside: its text in one piece
                 last = page.enter(child)
                 page.last.setdefault(child, last)
-                inside = _inner_text(child) if len(child) else child.text
+                inside = _tostring(child, method="text", encoding="unicode", with_tail=False) \
+                    if len(child) else child.text
                 if inside:
                     if not self._pieces:
                         self._owner = owner
-                    self._pieces.append(_Piece(inside, last, in_link, child, _INSIDE, 0))
+                    self._pieces.append(_piece(_Piece, (inside, last, in_link, child, _INSIDE, 0)))
             tail = child.tail
             if tail:
                 self._add(tail, last + 0.5, owner, in_link, pre, child, _TAIL)
@@ -528,7 +559,7 @@ class _Flow:
             return
         if not self._pieces:
             self._owner = owner
-        self._pieces.append(_Piece(text, pos, in_link, el, how, 0))
+        self._pieces.append(_piece(_Piece, (text, pos, in_link, el, how, 0)))
 
     def _flush(self) -> None:
         pieces = self._pieces
@@ -554,12 +585,12 @@ class _Flow:
         caption = next(table.iterchildren("caption"), None)  # (found in C, not row by row)
         if caption is not None:
             self.walk(caption, caption)
-        rows = _rows(table, self.page.skipped)
+        rows, where = _rows(table, self.page.skipped)
         if _has_nested_table(table, rows):
             self._flow_cells(rows)
             return
         texts = self.page.cell_texts(rows)
-        expanded = _grid(self.page, rows, texts)
+        expanded = _grid(self.page, rows, where, texts)
         grid = _drop_spacer_rows(expanded, rows) if expanded is not None else []
         width = len(grid[0]) if grid else 0
         if len(grid) <= 1 or width <= 1 or max(map(len, chain.from_iterable(texts)), default=0) > 200:
@@ -586,20 +617,40 @@ def _tail_line(el: Element) -> int | None:
     return last.sourceline or el.sourceline
 
 
-def _rows(table: Element, skipped: set[Element]) -> list[tuple[Element, list[Element]]]:
-    """The table's own rows (not those of nested tables) with their visible cells."""
+def _rows(table: Element, skipped: set[Element]) -> tuple[list[tuple[Element, list[Element]]],
+                                                           list[tuple[Element, int, bool]]]:
+    """The table's own rows (not those of nested tables) with their visible cells; and where
+    each row is: its parent, its 1-based index among the parent's <tr> children (its path,
+    without counting its siblings once more per row) and whether all its children are visible
+    <td> (its cells' paths are then their positions)."""
     # (The HTML parser gives tag names in lower case: children are found by tag in C.)
     trs: list[Element] = []
+    where: list[tuple[Element, int, bool]] = []
+    k = 0  # <tr> children of the table itself, hidden ones included
     for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        is_tr = child.tag == "tr"
+        if is_tr:
+            k += 1
         if child in skipped:
             continue
-        if child.tag == "tr":
+        if is_tr:
             trs.append(child)
+            where.append((table, k, False))
         else:
-            trs.extend(tr for tr in child.iterchildren("tr") if tr not in skipped)
+            for j, tr in enumerate(child.iterchildren("tr"), 1):
+                if tr not in skipped:
+                    trs.append(tr)
+                    where.append((child, j, False))
     # (Cells picked by tag in Python: an `iterchildren` iterator per row costs more.)
-    return [(tr, [c for c in tr if (c.tag == "td" or c.tag == "th") and c not in skipped])
-            for tr in trs]
+    rows = []
+    for r, tr in enumerate(trs):
+        cells = [c for c in tr if c.tag == "td" and c not in skipped]
+        if len(cells) == len(tr):  # the usual row: one tag read per cell
+            where[r] = (*where[r][:2], True)
+        else:
+            cells = [c for c in tr if (c.tag == "td" or c.tag == "th") and c not in skipped]
+        rows.append((tr, cells))
+    return rows, where
 
 
 def _has_nested_table(table: Element, rows: list[tuple[Element, list[Element]]]) -> bool:
@@ -608,7 +659,11 @@ def _has_nested_table(table: Element, rows: list[tuple[Element, list[Element]]])
     return any(td.find(".//table") is not None for _, cells in rows for td in cells)
 
 
+# A `Source` made from its five fields in C (`Source(…)` runs the named tuple's __new__ in Python).
+_source = tuple.__new__
+
 _SPAN = re.compile(r"\s*[\"']?\s*(\d+)")
+_TD_PATHS = tuple(f"/td[{k}]" for k in range(1, 129))  # a cell's path after its row's
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -618,7 +673,27 @@ def _span(value: str | None, limit: int) -> int:
     return min(int(m.group(1)), limit) if m else 1
 
 
+class _Spans(dict):
+    """`_span` of attribute values, remembered ("2", "3"… recur in every table): a hit is one
+    dictionary lookup in C."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, value: str | None) -> int:
+        if len(self) >= 1024:  # broken markup must not grow it without end
+            self.clear()
+        found = self[value] = _span(value, self.limit)
+        return found
+
+
+_ROWSPAN = _Spans(65534).__getitem__
+_COLSPAN = _Spans(1000).__getitem__
+
+
 def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
+          where: list[tuple[Element, int, bool]],
           texts: list[list[str]]) -> list[tuple[Element, list[GridCell]]] | None:
     """Expand rowspan/colspan into a rectangle; copies of a merged cell are `spanned`.
 
@@ -627,14 +702,23 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
     n = len(rows)
     out: list[list[GridCell | None]] = [[] for _ in range(n)]  # positions taken, per row
     count = 0  # positions taken in all
-    for r, (tr, cells) in enumerate(rows):
+    paths_of, path_of = page._paths, page.path
+    parent_path: Element | None = None
+    prefix = ""
+    for r, ((tr, cells), (parent, k, all_td)) in enumerate(zip(rows, where)):
         row = out[r]
         c = 0
-        base = page.path(tr)
+        # The row's path from its parent's (`_Page.path` would count the parent's children
+        # again for each row).
+        base = paths_of.get(tr)
+        if base is None:
+            if parent is not parent_path:
+                parent_path, prefix = parent, path_of(parent) + "/tr["
+            base = paths_of[tr] = f"{prefix}{k}]"
         # A cell's path counts the children of its row with its tag (hidden ones included).
-        # (Tags compared in Python: an `iterchildren("th")` iterator costs more than the row.)
-        if len(tr) == len(cells) and all([td.tag == "td" for td in cells]):  # all <td>
-            paths = [f"{base}/td[{k}]" for k in range(1, len(cells) + 1)]
+        m = len(cells)
+        if all_td and m <= len(_TD_PATHS):
+            paths = [base + tail for tail in _TD_PATHS[:m]]
         else:
             counts: dict[object, int] = {}
             index: dict[Element, int] = {}
@@ -646,27 +730,39 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
                 paths.append(f"{base}/{low}[{index[td]}]" if low not in ("body", "head")
                              else f"{base}/{low}")
         spans = [(td.get("rowspan"), td.get("colspan")) for td in cells]
-        if not row and spans.count((None, None)) == len(spans):
-            # The usual row: no cell from above reaches into it and none of its cells spans.
-            out[r] = [GridCell(text, Source(td.sourceline, None, path))
-                      for td, text, path in zip(cells, texts[r], paths)]
-            count += len(cells)
+        if spans.count((None, None)) == m and (not row or all(row)):
+            # The usual row: none of its cells spans, and cells from above (a label column's
+            # rowspan) take only its first positions (None: a position not taken yet; a
+            # GridCell is true): its cells follow them.
+            made = [GridCell(text, _source(Source, (td.sourceline, None, path, None, None)))
+                    for td, text, path in zip(cells, texts[r], paths)]
+            if row:
+                row.extend(made)
+            else:
+                out[r] = made
+            count += m
             continue
         for td, text, path, (rs, cs) in zip(cells, texts[r], paths, spans):
             while c < len(row) and row[c] is not None:
                 c += 1
-            src = Source(td.sourceline, None, path)
+            src = _source(Source, (td.sourceline, None, path, None, None))
             if rs is None and cs is None:
                 rowspan = colspan = 1
             else:
-                rowspan = _span(rs, 65534)
+                rowspan = _ROWSPAN(rs)
                 rowspan = n - r if rowspan == 0 else min(rowspan, n - r)  # 0: to the table's end
-                colspan = max(1, _span(cs, 1000))
+                colspan = max(1, _COLSPAN(cs))
+            if rowspan == 1 and c == len(row):  # at the row's end: its positions are all free
+                row.append(GridCell(text, src))
+                if colspan > 1:
+                    row.extend([GridCell(text, src, True) for _ in range(colspan - 1)])
+                c += colspan
+                count += colspan
+                if count > _MAX_CELLS:
+                    return None
+                continue
             if rowspan == 1 and colspan == 1:
-                if c == len(row):
-                    row.append(GridCell(text, src))
-                else:
-                    row[c] = GridCell(text, src)
+                row[c] = GridCell(text, src)
                 c += 1
                 count += 1
                 continue
@@ -882,18 +978,19 @@ def _block_text(block: Block) -> str:
     return "".join(cell.text for row in block.rows for cell in row if not cell.spanned)
 
 
-def _page_title(root: Element) -> str | None:
-    el = next(root.iterdescendants("title"), None)  # (`find` runs ElementPath in Python)
+def _page_title(el: Element | None) -> str | None:
+    """The text of the page's first <title> (`el`)."""
     if el is None:
         return None
     text = _clean_line("".join(el.itertext()))
     return text or None
 
 
-def _meta(root: Element) -> dict[str, str]:
-    """Publication date and CMS meta tags (TRS/Hanweb: PubDate, SiteName, ArticleTitle…)."""
+def _meta(metas: list[Element]) -> dict[str, str]:
+    """Publication date and CMS meta tags (TRS/Hanweb: PubDate, SiteName, ArticleTitle…), from
+    the page's <meta> elements in document order."""
     found: dict[str, str] = {}
-    for el in root.iter("meta"):
+    for el in metas:
         key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
         content = unicodedata.normalize("NFC", (el.get("content") or "")).strip()
         if key and content and key not in found:
