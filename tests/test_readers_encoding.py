@@ -219,6 +219,8 @@ def test_undecodable_bytes() -> None:
     "<p>一、总体情况</p><table><tr><td>规章</td></tr></table>".encode("utf-8"),
     codecs.BOM_UTF16_LE + "<html><body>报告</body></html>".encode("utf-16-le"),
     codecs.BOM_UTF8 + b"<meta charset=\"utf-8\"><div>x</div>",
+    # A portal page with stray text (a server's warning) before its <html>.
+    b"Warning: session_start() failed\n<html><head><title>x</title></head><body>",
 ])
 def test_sniff_html_yes(data: bytes) -> None:
     assert sniff_html(data)
@@ -231,6 +233,9 @@ def test_sniff_html_yes(data: bytes) -> None:
     # Markdown (pandoc) with a merged-cell table kept as raw HTML: text first, markup inside.
     ("# 年度报告\n\n一、总体情况\n\n<table>\n<tr>\n<td rowspan=\"2\">规章</td>\n<td>0</td>\n</tr>\n"
      "</table>\n<p>说明</p>\n").encode("utf-8"),
+    # MinerU writes every table as a whole <html><body><table> block between Markdown lines.
+    ("# 年度报告\n\n## 二、主动公开政府信息情况\n\n<html><body><table><tr><td>规章</td><td>0</td>"
+     "</tr></table></body></html>\n").encode("utf-8"),
     b"",
 ])
 def test_sniff_html_no(data: bytes) -> None:

@@ -90,6 +90,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\-]
 
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html", re.I | re.S)
 _HTML_ROOTS = re.compile(r"<(?:html|head|body)[\s>/]", re.I)
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |\|.*\|\s*$)", re.M)  # a heading or a table row
 _TAG = re.compile(r"</?(html|head|body|meta|title|table|tbody|tr|td|th|p|div|span|font|br|h[1-6]|"
                   r"ul|ol|li|a|b|strong|img|center|style|script)[\s>/]", re.I)
 
@@ -151,7 +152,12 @@ def sniff_html(data: bytes) -> bool:
     is not HTML: read as HTML, its line structure would be lost.
     """
     head = _ascii_head(data)
-    if _HTML_START.match(head) or _HTML_ROOTS.search(head):
+    if _HTML_START.match(head):
+        return True
+    root = _HTML_ROOTS.search(head)
+    # A page may have stray text before its <html>; Markdown converters (MinerU) write whole
+    # <html><body><table> blocks after the document's own headings and table rows.
+    if root is not None and not _MARKDOWN_LINE.search(head, 0, root.start()):
         return True
     tags = {m.group(1).lower() for m in _TAG.finditer(head)}
     return head.lstrip().startswith("<") and len(tags) >= 2
