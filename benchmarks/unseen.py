@@ -29,6 +29,9 @@ printed as their own rows (one sometimes missing), two detail rows swapped.
     .venv/bin/python benchmarks/unseen.py --n 40 --out /tmp/unseen --office 10  # + LibreOffice DOCX/PDF
     .venv/bin/python benchmarks/unseen.py --out /tmp/unseen --score-only --verbose
 
+Per form: score.py's line, then the wrong cells the parse flags (missing, inferred by a rule, or named
+by R-ambiguous), those it does not (silent: listed with --verbose) and the right cells it flags.
+
 Layout: OUT/truth/NAME.json (the seeds' truth format), OUT/<form>/NAME.<ext>,
 OUT/parsed-<form>/NAME.json; re-score one form with
 `python ../shared/tools/score.py OUT/truth OUT/parsed-html --verbose`.
@@ -973,7 +976,43 @@ def parse_and_score(out: pathlib.Path, forms: list[str], verbose: bool) -> dict:
             print("\n".join(ln for ln in lines if not re.search(r": (\d+)/\1$", ln)))
         results[form] = lines[-2:]
         print(f"{form:9s} {lines[-1]}  ({lines[-2]})")
+        flags = flag_counts(truth, dst)
+        print(f"{'':9s} wrong {flags['wrong']}: flagged {flags['flagged']}, silent {flags['silent']}; "
+              f"flagged but right {flags['flagged_right']}")
+        if verbose:
+            for name, key, want, got in flags["silent_cells"]:
+                print(f"  silent: {name} {key} want {want!r} got {got!r}")
     return results
+
+
+def flag_counts(truth: pathlib.Path, parsed: pathlib.Path) -> dict:
+    """Wrong cells that the parse flags (status `missing`, `inferred` by a rule, or named by an
+    R-ambiguous finding) and those it does not (silent), and right cells it flags."""
+    def same(a: object, b: object) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        return abs(float(a) - float(b)) < 1e-6  # type: ignore[arg-type]
+
+    counts = {"wrong": 0, "flagged": 0, "silent": 0, "flagged_right": 0, "silent_cells": []}
+    for tf in sorted(truth.glob("*.json")):
+        pf = parsed / tf.name
+        if not pf.exists():
+            continue
+        want = json.loads(tf.read_text(encoding="utf-8"))["cells"]
+        got = json.loads(pf.read_text(encoding="utf-8"))
+        ambiguous = {k for f in got.get("findings", []) if f["rule"] == "R-ambiguous" for k in f["cells"]}
+        for key, value in want.items():
+            cell = got["cells"].get(key) or {"value": None, "status": "missing"}
+            flagged = cell["status"] == "missing" or (cell["status"] == "inferred" and cell.get("rule")) \
+                or key in ambiguous
+            if not same(cell["value"], value):
+                counts["wrong"] += 1
+                counts["flagged" if flagged else "silent"] += 1
+                if not flagged:
+                    counts["silent_cells"].append((tf.stem, key, value, cell["value"]))
+            elif key in ambiguous:
+                counts["flagged_right"] += 1
+    return counts
 
 
 def main(argv: list[str]) -> int:

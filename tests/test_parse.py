@@ -383,6 +383,10 @@ UNSEEN = pathlib.Path(__file__).parent / "fixtures" / "unseen"
     "crawl_table2_one_line_2019.txt",     # crawled text: table 2 on one line (caption+header+label pieces)
     "pdf_header_table_apart_2021.pdf",    # LibreOffice PDF: table 3's header a table of its own, other widths
     "pdf_row_split_at_page_2019.pdf",     # LibreOffice PDF: "3．要求提供公开出版" / page break / "物"
+    "webcopy_cell_paragraph_2019.txt",    # innerText of a plain table: a cell holding a <p> breaks its row
+    "webcopy_cell_paragraph_last_2019.txt",  # … the row's last cell
+    "webcopy_cell_paragraph_unit_2019.txt",  # … "1245.95万元" in a <p>
+    "webcopy_cell_line_break_2021.txt",   # innerText: an empty cell holding a <br> breaks its row
 ])
 def test_unseen_corpus_fixture_cells_are_exact(name: str) -> None:
     path = UNSEEN / name
@@ -393,3 +397,70 @@ def test_unseen_corpus_fixture_cells_are_exact(name: str) -> None:
              if k not in report.cells or report.cells[k].value != v}
     assert not wrong
     assert (report.edition, report.year, report.agency) == (truth["edition"], truth["year"], truth["agency"])
+
+
+# --- crawled text: never a silent wrong number ------------------------------------------------
+# lxml text_content() of compact CMS markup: tables run onto one line, blank cells print nothing.
+# Where the text and the equations leave several readings, the parser keeps the likeliest but
+# must say so: every cell it gets wrong is missing, inferred by a rule, or named by R-ambiguous.
+
+CRAWLED = [
+    "crawl_zero_rows_2021.txt",            # all-zero rows "0  00 0": which cells were blank?
+    "crawl_zero_rows_commas_2021.txt",     # the same, with a whole table 3 on one line
+    "crawl_blank_rows_run_together_2021.txt",  # blank rows' labels run into the next row's label
+    "crawl_fewer_longer_numbers_2021.txt",  # table 4 "5 5 12 22": 12 or 1 2? which group?
+    "crawl_carried_forward_split_2021.txt",  # "4940051104": 49 4 0 0 51 104 or 4 94 0 0 5 1 104
+    "crawl_bare_other_item_2021.txt",      # "…缴纳费用…申请 3．其他 2 2": the values are 3．其他's
+    "crawl_slash_blanks_2021.txt",         # "00//00/": slashes are blank cells, a "/" total too
+    "crawl_amount_unit_in_header_2019.txt",  # "采购项目数量采购总金额（元）政府集中采购46件251000"
+    "crawl_dash_then_sign_2019.txt",       # "行政事业性收费—-1": a blank, then 本年增/减 -1
+    "crawl_two_blocks_one_piece_2021.txt",  # "行政许可 第二十条第（六）项…行政处罚１２３４５６７"
+]
+
+
+def _flagged(report: Report) -> set[str]:
+    flagged = {k for f in report.findings if f.rule == "R-ambiguous" for k in f.cells}
+    flagged |= {k for k, c in report.cells.items()
+                if c.status == "missing" or (c.status == "inferred" and c.rule)}
+    return flagged
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 1e-6  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", CRAWLED)
+def test_crawled_text_has_no_silent_wrong_cell(name: str) -> None:
+    path = UNSEEN / name
+    truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    report = parse_document(read_path(path))
+    flagged = _flagged(report)
+    silent = {k: (v, report.cells[k].value) for k, v in truth["cells"].items()
+              if not _same(report.cells[k].value, v) and k not in flagged}
+    assert not silent
+    assert (report.edition, report.year, report.agency) == (truth["edition"], truth["year"], truth["agency"])
+
+
+@pytest.mark.parametrize("name, cells", [
+    # Blank rows print nothing: "二、上年结转…数量 三、本年度办理结果（一）予以公开21 14" — the
+    # values are 予以公开's; 上年结转 and 结转下年度 were blank.
+    ("crawl_blank_rows_run_together_2021.txt",
+     {"t3.granted.natural_person": 2, "t3.granted.total": 4, "t3.carried_over.total": None,
+      "t3.total_processed.total": 5, "t3.rejected_confirmation.total": None}),
+    ("crawl_bare_other_item_2021.txt",
+     {"t3.other_other.natural_person": 2, "t3.other_other.total": 2, "t3.other_overdue_fee.total": None}),
+    ("crawl_two_blocks_one_piece_2021.txt",
+     {"t2.art20_6.penalty.decisions": 1234567, "t2.art20_5.licensing.decisions": None}),
+    ("crawl_amount_unit_in_header_2019.txt",  # 251000 元 = 25.1 万元
+     {"t2.art20_9.central_procurement.proc_items": 46, "t2.art20_9.central_procurement.proc_amount": 25.1}),
+    ("crawl_dash_then_sign_2019.txt", {"t2.art20_8.fees.prev_items": None, "t2.art20_8.fees.delta_items": -1}),
+    # "00//00/" with a "/" total: 0 0 / / 0 0 / (not a vanished cell moved to make a total of 0)
+    ("crawl_slash_blanks_2021.txt",
+     {"t3.granted.natural_person": 0, "t3.granted.research": None, "t3.granted.social_org": None,
+      "t3.granted.other_org": 0, "t3.granted.total": None}),
+])
+def test_crawled_text_readings_the_rules_settle(name: str, cells: dict[str, object]) -> None:
+    report = parse_document(read_path(UNSEEN / name))
+    assert {k: report.cells[k].value for k in cells} == cells

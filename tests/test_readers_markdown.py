@@ -182,3 +182,47 @@ def test_markdown_by_name_or_headings() -> None:
     assert doc.form == "markdown"
     assert [p.text for p in doc.paragraphs()] == ["某局2021年年度报告", "一、总体情况", "全年收到申请3件。"]
     assert doc.paragraphs()[2].source.span == (0, 13)
+
+
+# --- raw HTML <table> blocks (MinerU writes tables with merged cells so) -------------------------
+
+def test_mineru_html_table_block_is_read_as_a_grid() -> None:
+    from xxgk.parse import parse_document
+
+    path = Path(__file__).parent / "fixtures" / "unseen" / "mineru_markdown_title.md"
+    text = path.read_text(encoding="utf-8")
+    doc = read_markdown(text, path.name)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in r] for r in table.rows] == [
+        ["第二十条第（一）项"] * 4,
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "3", "1", "12"]]
+    assert [c.spanned for c in table.rows[0]] == [False, True, True, True]
+    cell = table.rows[3][3]  # "12": its source is its text in the <table> line
+    line = split_lines(text)[cell.source.line - 1]
+    assert line[slice(*cell.source.span)] == "12" and "<table>" in line
+    report = parse_document(doc)
+    assert report.title == "长沙县教育局2021年政府信息公开工作年度报告"
+    assert (report.agency, report.year, str(report.published)) == ("长沙县教育局", 2021, "2022-01-20")
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t2.art20_1.")} == {
+        "t2.art20_1.regulations.issued": 0, "t2.art20_1.regulations.repealed": 0,
+        "t2.art20_1.regulations.in_force": 0, "t2.art20_1.normative_docs.issued": 3,
+        "t2.art20_1.normative_docs.repealed": 1, "t2.art20_1.normative_docs.in_force": 12}
+
+
+def test_html_table_block_expands_rowspan_and_colspan_over_lines() -> None:
+    text = ("# 某局2021年政府信息公开工作年度报告\n\n"
+            "<table>\n<tr><td rowspan=2>申请人情况</td><td colspan=2>法人或其他组织</td></tr>\n"
+            "<tr><td>商业企业</td><td>科研机构<br>（含高校）</td></tr>\n"
+            "<tr><td>一、本年新收</td><td>&nbsp;</td><td>3</td></tr>\n</table>\n\n正文。\n")
+    doc = read_markdown(text, "t.md")
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in r] for r in table.rows] == [
+        ["申请人情况", "法人或其他组织", "法人或其他组织"],
+        ["申请人情况", "商业企业", "科研机构\n（含高校）"],
+        ["一、本年新收", "", "3"]]
+    assert [[c.spanned for c in r] for r in table.rows] == [
+        [False, False, True], [True, False, False], [False, False, False]]
+    assert table.rows[2][2].source.line == 6 and table.blanks_reliable and table.columns_aligned
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["某局2021年政府信息公开工作年度报告", "正文。"]

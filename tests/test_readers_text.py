@@ -428,3 +428,54 @@ def test_browser_copy_of_a_word_page_splits_rows_from_the_text_around_them() -> 
     assert any(p.text.startswith("三、收到和处理政府信息") for p in doc.paragraphs())
     first = next(r for r in t3.rows if r[0].text.startswith("一、本年新收"))
     assert len(first) == 8 and all(c.text == "" or c.text.isdigit() for c in first[1:])
+
+
+# --- browser copies of plain tables whose cells hold a <p> or a <br> ----------------------------
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+
+
+def _row(doc: Document, label: str) -> list[GridCell]:
+    rows = [r for b in doc.blocks if isinstance(b, Table) for r in b.rows if r and r[0].text == label]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_browser_copy_of_a_plain_table_reads_a_row_broken_by_a_cell_paragraph() -> None:
+    # innerText of <td><p>0</p></td>: "1.信访举报投诉类申请\t0\t\u00a0\t" / "" / "0" / "" / "\t\t0\t0\t\u00a0"
+    path = UNSEEN / "webcopy_cell_paragraph_2019.txt"
+    text = path.read_text(encoding="utf-8")
+    lines = split_lines(text)
+    doc = read_text(text, path.name)
+    row = _row(doc, "1.信访举报投诉类申请")
+    assert [c.text for c in row] == ["1.信访举报投诉类申请", "0", "", "0", "", "0", "0", ""]
+    para = row[3].source  # the paragraph's own line, between empty lines
+    assert lines[para.line - 1] == "0" and lines[para.line - 2] == "" == lines[para.line]
+    assert not any(isinstance(b, Paragraph) and b.text == "0" for b in doc.blocks)
+    assert all(b.blanks_reliable for b in doc.blocks if isinstance(b, Table) and _has(b, "1.信访举报投诉类申请"))
+
+
+def _has(table: Table, label: str) -> bool:
+    return any(r and r[0].text == label for r in table.rows)
+
+
+def test_browser_copy_of_a_plain_table_reads_a_row_broken_by_a_paragraph_cell_at_its_end() -> None:
+    doc = read_text((UNSEEN / "webcopy_cell_paragraph_last_2019.txt").read_text(encoding="utf-8"), "p.txt")
+    row = _row(doc, "三、本年度办理结果")
+    assert [c.text for c in row][1:] == ["（一）予以公开", "23", "18", "0", "0", "0", "0", "41"]
+
+
+def test_browser_copy_of_a_plain_table_reads_a_row_broken_by_a_line_break_in_a_cell() -> None:
+    # <td>&nbsp;<br></td>: "四、结转下年度继续办理\t0\t0\t\u00a0\t" / "\t\u00a0\t0\t0"
+    doc = read_text((UNSEEN / "webcopy_cell_line_break_2021.txt").read_text(encoding="utf-8"), "br.txt")
+    row = _row(doc, "四、结转下年度继续办理")
+    assert [c.text for c in row] == ["四、结转下年度继续办理", "0", "0", "", "", "", "0", "0"]
+
+
+def test_a_tab_row_ending_in_a_tab_before_a_heading_is_not_joined_to_it() -> None:
+    text = ("申请人情况\t自然人\t法人\t总计\n一、本年新收政府信息公开申请数量\t1\t2\t3\n"
+            "二、上年结转政府信息公开申请数量\t0\t0\t\n\n四、结转下年度继续办理\n\n5\n\n"
+            "\t0\t0\t0\n")
+    doc = read_text(text, "t.txt")
+    row = _row(doc, "二、上年结转政府信息公开申请数量")
+    assert [c.text for c in row] == ["二、上年结转政府信息公开申请数量", "0", "0", ""]
+    assert any(isinstance(b, Paragraph) and b.text == "四、结转下年度继续办理" for b in doc.blocks)

@@ -13,7 +13,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..document import Source
@@ -23,6 +23,7 @@ from .pieces import MARKS, Piece
 
 GapKind = Literal["none", "lost", "blank"]
 MAX_CANDIDATES = 4000
+EXTRA_GAPS = 1  # more blanks than the fewest tried for digits run together: see `_search`
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class ColumnSpec:
     typical: float | None = None  # typical magnitude: a prior for splitting run-together digits
     gap_cost: float = 3.0  # prior cost of reading this column as lost or vanished
     sum_of: int = 0  # this column is the total of the `sum_of` columns before it (H2, H4–H6)
+    # A blank total leaves its equation unchecked (H2's 总计) rather than saying the parts add
+    # up to 0 (H4–H6): only such a total may be read blank over parts that are not.
+    blank_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,29 @@ class Candidate:
     # A reading of several rows chosen together (`reconcile` merges rows that must add up):
     # the row id and reading of each.
     parts: tuple[tuple[str, "Candidate"], ...] = ()
+    # Kept aside: a reading the search does not try (it leaves the row's equation unchecked
+    # while checkable ones exist), listed only so that `reconcile` can tell whether the rules
+    # really chose between it and the chosen one.
+    aside: bool = False
+    # The row's readings were too many to list (`MAX_CANDIDATES`): those listed with this one
+    # are not all there are, so no choice among them is known to be the rules'.
+    partial: bool = False
+    # Columns where a reading with the same values has the cell lost (its value inferred by the
+    # row's equation) instead of printed, or printed instead of lost: "0 0 0" with cells lost
+    # in a row of zeros reads alike wherever the lost cells were, but a printed 0 may stand
+    # where a blank was.
+    doubtful: tuple[int, ...] = ()
 
     def __init__(self, slots: tuple[Slot, ...], cost: float,
-                 parts: tuple[tuple[str, "Candidate"], ...] = ()) -> None:
+                 parts: tuple[tuple[str, "Candidate"], ...] = (), aside: bool = False,
+                 partial: bool = False, doubtful: tuple[int, ...] = ()) -> None:
         d = self.__dict__  # as Slot: many per row, frozen after construction
         d["slots"] = slots
         d["cost"] = cost
         d["parts"] = parts
+        d["aside"] = aside
+        d["partial"] = partial
+        d["doubtful"] = doubtful
 
 
 _RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d+(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
@@ -238,15 +258,17 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     if found is None:
         probes = [Piece(t.text, t.kind, _At(i), t.run) for i, t in enumerate(tokens)]  # type: ignore[arg-type]
         found = tuple((tuple((x.value, x.raw, x.source.at if x.source is not None else None,
-                              x.lost, x.unreadable, x.unit, x.rule) for x in c.slots), c.cost)
+                              x.lost, x.unreadable, x.unit, x.rule) for x in c.slots), c.cost, c.aside,
+                       c.partial, c.doubtful)
                       for c in _search(probes, cols, gaps, resolve, cap))
         if len(_READINGS) >= _READINGS_LIMIT:
             _READINGS.clear()
         _READINGS[key] = found
     sources = [t.source for t in tokens]
     return [Candidate(tuple([Slot(value, raw, _locate(at, sources), lost, unreadable, unit, rule)
-                             for value, raw, at, lost, unreadable, unit, rule in slots]), cost)
-            for slots, cost in found]
+                             for value, raw, at, lost, unreadable, unit, rule in slots]), cost,
+                      aside=aside, partial=partial, doubtful=doubtful)
+            for slots, cost, aside, partial, doubtful in found]
 
 
 _READINGS: dict[tuple, tuple] = {}
@@ -299,20 +321,74 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                 # can survive `_distinct`: each is resolved once.
                 resolved = [(r, ok) for c in _distinct(found)
                             if (res := resolve(c)) is not None for r, ok in [res]]
-                good = _distinct([r for r, full in resolved if full])
+                good = _distinct_noting_lost([r for r, full in resolved if full])
                 # A reading that blanks the cell its row's equation needs (a vanished 总计)
                 # cannot be checked: it is taken only if no checkable reading exists.
                 if not unchecked:
                     unchecked = _distinct([r for r, full in resolved if not full])
+            if good and gap_kind == "blank" and max_gaps < n and \
+                    any(t.run and _token_info(t.text)[1] > 1 for t in tokens):
+                # Digits run together may also be fewer, longer numbers with one more blank
+                # vanished ("312217": 3 1 2 2 1 7, or 3 12 2 17): a prior, not a rule, prefers
+                # fewer blanks, so those readings are candidates too (dearer by the blank's
+                # cost), for the equations across rows to choose or leave ambiguous.
+                for more_gaps in range(max_gaps + 1, min(n, max_gaps + EXTRA_GAPS) + 1):
+                    more = _generate(tokens, cols, gap_kind, more_gaps, strict)
+                    more.sort(key=lambda c: c.cost)
+                    if resolve is not None:
+                        extra = [r for c in _distinct(more) if (res := resolve(c)) is not None
+                                 for r, full in [res] if full]
+                    else:
+                        # No equation can prefer them: they only show what else was possible.
+                        extra = [Candidate(c.slots, c.cost, aside=True) for c in _distinct(more)]
+                    good = _distinct(good + sorted(extra, key=lambda c: c.cost))
+                    found = found if len(more) < MAX_CANDIDATES else more
             if good:
-                return good[:cap]
+                # Readings that blank the total follow the checkable ones, set aside (the search
+                # does not try them): they show that a blank total was possible, so that a
+                # choice the rules did not make is reported (an all-zero row whose blanks
+                # vanished: "0 0 0 0" may have left 总计 blank).
+                partial = len(found) >= MAX_CANDIDATES or len(good) > cap
+                good = good[:cap]
+                out = good + [Candidate(c.slots, c.cost, aside=True) for c in unchecked
+                              if _distinct_from(c, good)][:max(0, cap - len(good))]
+                if partial:
+                    out = [replace(c, partial=True) for c in out]
+                return out
             fallback.extend(found)
             if len(fallback) >= MAX_CANDIDATES:
                 break
-        if unchecked:
+        if unchecked and not strict:
+            # (The strict pass never blanks a total it could check, so what it found unchecked
+            # is not all there is: the full pass looks again.)
             return unchecked[:cap]
     fallback.sort(key=lambda c: c.cost)
     return _distinct(fallback)[:cap]
+
+
+def _distinct_noting_lost(cands: list[Candidate]) -> list[Candidate]:
+    """`_distinct`, each reading kept noting the columns where a reading dropped as its
+    duplicate had the cell lost and it has it printed, or the other way round (`doubtful`)."""
+    kept: dict[tuple, tuple[Candidate, set[int]]] = {}
+    for c in cands:
+        sig = tuple("?" if x.open else x.value for x in c.slots)
+        got = kept.get(sig)
+        if got is None:
+            kept[sig] = (c, set())
+        else:
+            got[1].update(j for j, (x, y) in enumerate(zip(got[0].slots, c.slots)) if x.lost != y.lost)
+    return [replace(c, doubtful=tuple(sorted(d))) if d else c for c, d in kept.values()]
+
+
+def _total(value: int | float | None, col: ColumnSpec) -> int | float | None:
+    """A total as its equation reads it: printed blank ("/", "—") it is 0 unless a blank total
+    leaves the equation unchecked (`blank_total`), where it equals no sum."""
+    return value if value is not None or col.blank_total else 0
+
+
+def _distinct_from(c: Candidate, others: list[Candidate]) -> bool:
+    sig = tuple("?" if x.open else x.value for x in c.slots)
+    return all(sig != tuple("?" if x.open else x.value for x in o.slots) for o in others)
 
 
 def _capacity(t: Piece) -> int:
@@ -340,7 +416,7 @@ def _columns_key(cols: list[ColumnSpec]) -> tuple:
     got = _COLUMN_KEYS.get(id(cols))
     if got is not None and got[0] is cols:
         return got[1]
-    key = tuple((c.kind, c.default_unit, c.typical, c.gap_cost, c.sum_of) for c in cols)
+    key = tuple((c.kind, c.default_unit, c.typical, c.gap_cost, c.sum_of, c.blank_total) for c in cols)
     if len(_COLUMN_KEYS) >= 256:
         _COLUMN_KEYS.clear()
     _COLUMN_KEYS[id(cols)] = (cols, key)  # the list is kept: its id is not reused meanwhile
@@ -401,6 +477,9 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
     group, ends, same, col_class = _layout(cols)
     out: list[Candidate] = []
     gap = Slot(None, None, None, lost=gap_kind == "lost")
+    # Vanished blank cells count as 0 in a sum, so a total is checked as soon as it is placed;
+    # lost cells are variables, and a total is checked only once no gap is left to place.
+    blank = gap_kind == "blank"
 
     last = len(tokens) - 1
     suffix_values: dict[int, list[int | None]] = {}
@@ -511,7 +590,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
     def place(slot: Slot, ti: int, off: int, ci: int, left: int, cost: float,
               psum: int | float) -> None:
         """Column ci reads `slot`; go on from token ti at offset off."""
-        if strict and ends[ci] and left == 0 and slot.value != psum:
+        if strict and ends[ci] and (left == 0 or blank) and _total(slot.value, cols[ci]) != psum:
             return  # a total that is not the sum of its parts
         acc.append(slot)
         gen(ti, off, ci + 1, left, cost, psum + (slot.value or 0) if same[ci] else 0)
@@ -521,7 +600,9 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         # `place` written out for the common cases (this is the search's inner loop).
         tok, run = tokens[ti], runs[ti]
         if left > 0 and ci < n:
-            if not (strict and left == 1 and ends[ci]):  # a blank total is not its parts' sum
+            # A blank total is not its parts' sum (and, where blank means 0, parts that add up
+            # to more cannot be under it).
+            if not (strict and ends[ci] and (left == 1 or (blank and psum and not cols[ci].blank_total))):
                 acc.append(gap)
                 gen(ti, off, ci + 1, left - 1, cost + cols[ci].gap_cost, psum if same[ci] else 0)
                 acc.pop()
@@ -545,7 +626,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
         if run is None:
             place(_atom(tok, cols[ci]), ti + 1, 0, ci, left, cost, psum)
             return
-        check_total = strict and left == 0 and ends[ci]
+        check_total = strict and (left == 0 or blank) and ends[ci]
         carry = same[ci]
         # A longer part would leave fewer characters than the cells after it need.
         longest = most[ti] - off - (n - ci - 1 - left)
@@ -580,7 +661,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
             value = slot.value
             if ceiling is not None and psum + (value or 0) > ceiling[off + length + skip]:
                 break
-            if check_total and value != psum:
+            if check_total and _total(value, cols[ci]) != psum:
                 continue  # a total that is not the sum of its parts
             acc.append(slot)
             if off + length == size:

@@ -35,6 +35,34 @@ def _best_folded(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit |
     return best
 
 
+def _chain(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> list[Hit]:
+    """The labels `f` names one after another, left to right: at each point the keyword that
+    starts first (of those overlapping it, the longest) — "二上年结转…数量三本年度办理结果一予以公开"
+    names 上年结转, then 予以公开."""
+    out: list[Hit] = []
+    pos = 0
+    while True:
+        found = [(at, -len(kw), kw, kind, key) for kw, kind, key in entries
+                 if kw and (at := f.find(kw, pos)) >= 0]
+        if not found:
+            return out
+        first = min(found)
+        end = first[0] + len(first[2])
+        at, _, kw, kind, key = min((x for x in found if x[0] < end), key=lambda x: (x[1], x[0]))
+        out.append(Hit(kind, key, kw))
+        pos = at + len(kw)
+
+
+def last_of_several(f: str, entries: tuple[tuple[str, HitKind, str], ...]) -> Hit | None:
+    """When running text ran the labels of several rows into one piece (blank rows printed
+    nothing between them: "二、上年结转政府信息公开申请数量 三、本年度办理结果（一）予以公开" 21 14),
+    the last one, whose values follow; None when the piece names one row."""
+    chain = _chain(f, entries)
+    if len({h.key for h in chain}) < 2:
+        return None
+    return chain[-1]
+
+
 # The label sets of an edition are built once; what a label names is remembered per set (the same
 # labels recur in every report and on every page). The memos are bounded: reports are many.
 _MEMO_LIMIT = 16384
@@ -70,6 +98,7 @@ class T3Labels:
                                        tuple(fold(k) for k in c.keywords if len(k) > 2))
                                       for c in ed.t3_columns)
         self._header: dict[str, tuple[str, ...]] = {}
+        self._last: dict[tuple[str, str | None], Hit | None] = {}
 
     def match(self, text: str, group: str | None) -> Hit | None:
         """The row or group `text` names; `group` is the group context (for bare "3.其他")."""
@@ -96,6 +125,25 @@ class T3Labels:
         if f in ("其他", "3其他") and group == "other":
             return Hit("row", self.items.get(("other", 3), ""), f)
         return None
+
+    def last_row(self, text: str, group: str | None) -> Hit | None:
+        """The last of the rows a piece of running text names one after another (see
+        `last_of_several`); None when it names one row or none. A bare numbered "3.其他" after
+        another row's label, in the group （六）其他处理, is the last."""
+        f = fold(text)
+        key = (f, group if group == "other" else None)
+        try:
+            return self._last[key]
+        except KeyError:
+            hit = last_of_several(f, self.rows)
+            m = _BARE_OTHER.search(f)
+            before = _best_folded(f[:m.start()], self.rows) if m and m.start() > 0 else None
+            if before is not None:
+                # In the group of the row named before it (the context is not updated yet).
+                context = self.row_of[before.key].group if before.key in self.row_of else group
+                hit = self._match_folded(m.group(0), context) or hit
+            _remember(self._last, key, hit)
+            return hit
 
     def header_columns(self, text: str) -> tuple[str, ...]:
         """The columns (in table order) a header cell of an aligned grid may name: its folded
@@ -142,6 +190,7 @@ class T2Labels:
         self._block: dict[str, Hit | None] = {}
         self._row: dict[tuple[str, str | None], Hit | None] = {}
         self._header: dict[tuple[str, str], list[str]] = {}
+        self._tail: dict[str, str | None] = {}
         self.block_of = {b.key: b for b in ed.t2}
 
     def block(self, text: str) -> Hit | None:
@@ -152,6 +201,21 @@ class T2Labels:
             hit = _best_folded(f, self.blocks)
             _remember(self._block, f, hit)
             return hit
+
+    def last_block(self, text: str) -> str | None:
+        """Running text that ran two blocks' captions into one piece ("…行政许可 第二十条第（六）项
+        信息内容…行政处罚" 1234567, 行政许可 printed blank): the text from the last block caption
+        on (folded), which the values after the piece belong to; None when it names one block."""
+        f = fold(text)
+        try:
+            return self._tail[f]
+        except KeyError:
+            tail = None
+            if len({h.key for h in _chain(f, self.blocks)}) >= 2:
+                start = max(f.rfind(kw) for kw, _, _ in self.blocks if kw and kw in f)
+                tail = f[start:]
+            _remember(self._tail, f, tail)
+            return tail
 
     def row(self, text: str, block: str | None) -> Hit | None:
         f = fold(text)
@@ -167,6 +231,19 @@ class T2Labels:
                 hit = _best_folded(f, self.rows)
             _remember(self._row, key, hit)
             return hit
+
+    def units_after(self, text: str, block_key: str) -> dict[str, str]:
+        """The money unit printed right after each column name of a block in `text` ("采购总金额
+        （元）", "金额（单位：万元）")."""
+        f = fold(text)
+        out: dict[str, str] = {}
+        for kw, _, col in self._columns[block_key]:
+            at = f.find(kw) if kw else -1
+            if at >= 0 and col not in out:
+                m = _UNIT_AFTER.match(f, at + len(kw))
+                if m:
+                    out[col] = m.group(1)
+        return out
 
     def header_columns(self, text: str, block_key: str) -> list[str]:
         """The columns of a block a header cell names, in the order it prints them (do not
@@ -186,5 +263,7 @@ class T2Labels:
             return cols
 
 
+_BARE_OTHER = re.compile(r"\d其他$")
+_UNIT_AFTER = re.compile(r"(?:单位)?(亿元|万元|千元|元)")
 _T3_LABELS: dict[str, T3Labels] = {}
 _T2_LABELS: dict[str, T2Labels] = {}

@@ -31,7 +31,7 @@ VALUE_RE = re.compile(
 # cells' digits ("0026,762": 0 / 0 / 26,762).
 TEXT_VALUE_RE = re.compile(
     r"(?:[增减]\s*)?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:亿元|万元|千元|元|件|个|项|条))?"
-    r"|[—―\-–/／]+"
+    r"|[—―\-–/／]*?[—―–/／](?=-\d)|[—―\-–/／]+"  # "—-1": a blank mark, then "-" that may sign the 1
 )
 MARKS = re.compile(r"[—―\-–/／]+")
 _UNITS = str.maketrans("萬億減", "万亿减")  # Traditional units and 減, same length

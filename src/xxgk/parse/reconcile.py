@@ -190,14 +190,18 @@ class _Search:
         self.best_viol = 10**9
         self.nodes = 0
         self.exhausted = False
+        self.first_only = False  # stop at the first assignment as good as `best_viol`
+        self.budget = EVAL_BUDGET
 
     def run(self) -> None:
         self._dfs(0, {}, {}, set(), 0, 0.0, {})
 
     def _dfs(self, depth: int, vals: dict, inferred: dict, checked: set, viol: int, cost: float,
              chosen: dict) -> None:
-        if self.nodes > EVAL_BUDGET:
+        if self.nodes > self.budget:
             self.exhausted = True
+            return
+        if self.first_only and self.solutions:
             return
         if viol > self.best_viol or (self.best_viol == 0 and len(self.solutions) >= MAX_SOLUTIONS):
             return  # worse, or enough consistent readings to tell whether they agree
@@ -210,7 +214,7 @@ class _Search:
         waiting = self.waiting[depth]
         for cand in row.candidates:
             self.nodes += 1
-            if self.nodes > EVAL_BUDGET:
+            if self.nodes > self.budget:
                 self.exhausted = True
                 return
             v2, inf2, chk2 = dict(vals), dict(inferred), set(checked)
@@ -396,7 +400,12 @@ def _eliminate(eqs: list[Equation], vals: dict, inferred: dict) -> int:
 def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outcome:
     if not rows:
         return Outcome(None)
-    if all(len(r.candidates) == 1 for r in rows.values()):
+    shown = rows  # every reading, those set aside included: see `_interchangeable`
+    if any(c.aside for r in rows.values() for c in r.candidates):
+        rows = {rid: RowChoice(r.keys, [c for c in r.candidates if not c.aside])
+                for rid, r in rows.items()}
+    if rows is shown and all(len(r.candidates) == 1 and not r.candidates[0].partial
+                             and not r.candidates[0].doubtful for r in rows.values()):
         # The common case: every row printed in full. Nothing to choose, nothing to infer.
         values: dict[str, object] = {}
         inferred: dict[str, str] = {}
@@ -416,7 +425,7 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
             return Outcome(Solution(chosen, values, inferred, 0, 0.0))
     keys = {k for r in rows.values() for k in r.keys}
     if not any(k in keys for e in eqs for k in e.keys):
-        return _unconstrained(rows)
+        return _unconstrained(shown)
     s = _Search(_merge_sums(rows, eqs), eqs)
     s.run()
     if not s.solutions:
@@ -438,22 +447,186 @@ def reconcile(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...]) -> Outco
                 seen = {c.slots[j].value for c in r.candidates if not c.slots[j].open}
                 if len(seen) > 1:
                     ambiguous.setdefault(k, set()).update(seen)
+    _interchangeable(shown, s, best, ambiguous)
+    if not s.exhausted:
+        _other_assignments(rows, eqs, best, ambiguous)
     return Outcome(best, ambiguous, s.exhausted)
+
+
+# Search nodes `_other_assignments` may spend per search and per report: rows that must change
+# together are found in a few dozen nodes when they exist; beyond that the cost is the messy
+# text's alone (300 crawled reports: 2 s more CPU, one silent cell left at these bounds).
+TARGET_BUDGET = 300
+TARGETS_BUDGET = 3000
+
+
+def _other_assignments(rows: Mapping[str, RowChoice], eqs: tuple[Equation, ...], best: Solution,
+                       ambiguous: dict[str, set]) -> None:
+    """Is there an assignment of all rows, as good as the best, that reads a row differently in
+    a cell not known to be ambiguous yet? Several rows may have to change together (a "1" moved
+    to another column in 新收, a （五） row and （七）总计 keeps every column's equations), which
+    neither the best solutions recorded nor `_interchangeable` see. Per row, a bounded search
+    restricted to its readings that differ in such a cell; each assignment found marks the cells
+    it changes, and the row is asked again about the cells left."""
+    spent = 0
+    for rid, row in rows.items():
+        chosen = best.chosen.get(rid)
+        if chosen is None or len(row.candidates) < 2:
+            continue
+        while spent < TARGETS_BUDGET:
+            asked = [j for j, (k, x) in enumerate(zip(row.keys, chosen.slots))
+                     if k not in ambiguous and not x.open]
+            others = [c for c in row.candidates
+                      if any(not c.slots[j].open and c.slots[j].value != chosen.slots[j].value
+                             for j in asked)]
+            if not others:
+                break
+            trial = _Search(_merge_sums({**rows, rid: RowChoice(row.keys, others)}, eqs), eqs)
+            trial.best_viol = best.violations
+            trial.first_only = True
+            trial.budget = TARGET_BUDGET
+            trial.run()
+            spent += trial.nodes
+            if not trial.solutions:
+                break  # none (or none found within the budget: not reported as ambiguous)
+            found = trial.solutions[0]
+            for key, v in found.values.items():
+                if repr(v) != repr(best.values.get(key)):
+                    ambiguous.setdefault(key, set()).update(
+                        x for x in (v, best.values.get(key)) if x is not MISSING)
+
+
+FULL_CHECKS = 400  # readings re-solved in full (rows with lost cells) per report
+
+
+def _interchangeable(rows: Mapping[str, RowChoice], s: "_Search", best: Solution,
+                     ambiguous: dict[str, set]) -> None:
+    """Add the cells on which the best assignment and another reading of one of its rows differ,
+    where that reading breaks no more equations: the rules cannot tell them apart. The search
+    keeps only the cheapest readings of a row (`_plausible`), merges summed rows keeping a few
+    ways per partial sum (`_merge_sums`) and stops at MAX_SOLUTIONS, so two readings the
+    equations accept alike (where an all-zero row's vanished blanks were: "0 0 0" in seven
+    columns) may never both have been recorded; the choice between them is the prior's alone
+    and must be said."""
+    eqs, by_cell, vals = s.eqs, s.by_cell, best.values
+    budget = FULL_CHECKS
+    for rid, row in rows.items():
+        chosen = best.chosen.get(rid)
+        if chosen is not None and chosen.partial:
+            # Not every reading of the row was listed: none of its cells is known to be the
+            # only one the rules allow.
+            for j, k in enumerate(row.keys):
+                got = ambiguous.setdefault(k, set())
+                got.update(c.slots[j].value for c in row.candidates if not c.slots[j].open)
+                got.add(None)
+            continue
+        if chosen is None:
+            continue
+        for j in chosen.doubtful:
+            # Printed here in one reading, lost here in another that reads the same: the
+            # value may be its neighbour's and the cell a blank.
+            ambiguous.setdefault(row.keys[j], set()).update((chosen.slots[j].value, None))
+        if len(row.candidates) < 2:
+            continue
+        mine = [x.value for x in chosen.slots]
+        sig = _signature(chosen)
+        alts = [c for c in row.candidates if _signature(c) != sig]
+        if sum(x.raw is not None for x in chosen.slots) < 2:
+            # A row printing one number, read as its total ("二、上年结转…数量 0"): that it might
+            # be a detail cell under a total left blank is not reported.
+            alts = [c for c in alts if not c.aside]
+        if not alts:
+            continue
+        touched = sorted({i for k in row.keys for i in by_cell.get(k, ())})
+        totals = {eqs[i].optional for i in touched}
+        lost = any(x.open for c in (chosen, *alts) for x in c.slots) or \
+            any(k in best.inferred_by for i in touched for k in _keys(eqs[i]) if k not in row.keys)
+        if not lost:
+            # Every cell the row's equations hold is printed: check them with the row replaced.
+            before = _broken(eqs, touched, vals)
+            for c in alts:
+                trial = dict(vals)
+                trial.update(zip(row.keys, (x.value for x in c.slots)))
+                if _broken(eqs, touched, trial) <= before:
+                    for k, x, m in zip(row.keys, c.slots, mine):
+                        # A reading set aside says that the total may have been left blank;
+                        # where its other cells fall is a guess about a row whose equation
+                        # it leaves unchecked (a lone "0" is the total or any cell), not shown.
+                        if x.value != m and (not c.aside or k in totals):
+                            ambiguous.setdefault(k, {m}).add(x.value)
+            continue
+        for c in alts:
+            # Lost cells: the row's reading moves what the equations infer elsewhere, so the
+            # whole assignment is solved again (bounded: readings of PDF rows are few).
+            if budget <= 0:
+                return
+            budget -= 1
+            trial, inferred = _assign(best.chosen, rows, rid, c)
+            viol = propagate(eqs, by_cell, trial, inferred, set(), range(len(eqs)), None)
+            if any(v is LOST for v in trial.values()):
+                viol += _eliminate(eqs, trial, inferred)
+            if viol > best.violations:
+                continue
+            for k, v in trial.items():
+                v = MISSING if v is LOST else v
+                if repr(v) != repr(vals.get(k)):
+                    got = ambiguous.setdefault(k, set())
+                    got.update(x for x in (v, vals.get(k)) if x is not MISSING)
+
+
+def _signature(c: Candidate) -> tuple:
+    return tuple("?" if x.open else x.value for x in c.slots)
+
+
+def _broken(eqs: list[Equation], which: list[int], vals: Mapping[str, object]) -> int:
+    """How many of the equations `which` a full assignment breaks (one with an undetermined cell
+    is not checked; one whose optional total is blank is not filled)."""
+    n = 0
+    for i in which:
+        e = eqs[i]
+        if e.optional is not None and vals.get(e.optional) is None:
+            continue
+        if any(vals.get(k) is MISSING for k in _keys(e)):
+            continue
+        n += abs(_residual(e, vals)) >= 1e-6  # type: ignore[arg-type]
+    return n
+
+
+def _assign(chosen: Mapping[str, Candidate], rows: Mapping[str, RowChoice], rid: str,
+            alt: Candidate) -> tuple[dict, dict]:
+    """The chosen readings with row `rid` read as `alt`: cell values (LOST where still open)
+    and the cells the rows' own equations determined."""
+    vals: dict = {}
+    inferred: dict[str, str] = {}
+    for r, cand in chosen.items():
+        row = rows.get(r)
+        if row is None:
+            continue
+        for k, x in zip(row.keys, (alt if r == rid else cand).slots):
+            vals[k] = LOST if x.open else x.value
+            if x.lost and x.rule:
+                inferred[k] = x.rule
+    return vals, inferred
 
 
 def _unconstrained(rows: Mapping[str, RowChoice]) -> Outcome:
     """Rows no equation touches (table 2): the cheapest reading of each, and every cell on which
     any of its readings disagree is ambiguous."""
-    chosen = {rid: r.candidates[0] for rid, r in rows.items()}
+    # The cheapest reading not set aside (readings set aside only show what else was possible).
+    chosen = {rid: next((c for c in r.candidates if not c.aside), r.candidates[0])
+              for rid, r in rows.items()}
     values: dict[str, object] = {}
     ambiguous: dict[str, set] = {}
     for rid, r in rows.items():
         for j, k in enumerate(r.keys):
             slot = chosen[rid].slots[j]
             values[k] = MISSING if slot.open else slot.value
-            seen = {c.slots[j].value for c in r.candidates if not c.slots[j].open}
+            # A cell lost in one reading and printed in another is in doubt too: the printed
+            # value may belong to the lost cell's neighbour ("\u00a0 1 \u00a0" with blanks
+            # not reliable).
+            seen = {MISSING if c.slots[j].open else c.slots[j].value for c in r.candidates}
             if len(seen) > 1:
-                ambiguous[k] = seen
+                ambiguous[k] = seen - {MISSING}
     return Outcome(Solution(chosen, values, {}, 0, chosen and sum(c.cost for c in chosen.values())),
                    ambiguous)
 

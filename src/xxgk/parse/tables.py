@@ -39,6 +39,10 @@ class Observed:
     blanks_reliable: bool
     label: Piece | None = None
     order: int = 0
+    # Blanks not reliable, yet the row printed empty fields (a browser's copy of a table whose
+    # blanks could not be told from lost cells): its lost cells may be blanks, and a printed
+    # value placed where a reading that reads the same has a lost cell is in doubt.
+    blank_fields: bool = False
 
 
 @dataclass
@@ -204,7 +208,9 @@ class _T3Walker:
         else:
             # A split label's own fragment is the line's last label: the values follow it.
             tokens = _value_tokens(line.pieces[at + 1:], reliable)
-        self.obs.add(self.start_row(key, tokens, True, reliable, label), self.ncols)
+        row = self.start_row(key, tokens, True, reliable, label)
+        row.blank_fields = not reliable and _blank_between(line.pieces[at + 1:])
+        self.obs.add(row, self.ncols)
 
     def _split_label(self, lines: list[Line], k: int) -> tuple[int, str] | None:
         """A row label PDF extraction split over two lines: "一、本年新" / "收政府信息…数量 0 0 …",
@@ -234,9 +240,14 @@ class _T3Walker:
         fresh: list[Observed] = []
         loose: list[Piece] = []  # values before any row label of this line
         claim: tuple[Observed, str] | None = None
-        for p in line.pieces:
+        pieces = line.pieces
+        for at, p in enumerate(pieces):
             if p.kind == "label":
                 h = self.hit(p.text)
+                if h is not None and at + 1 < len(pieces) and pieces[at + 1].kind == "value":
+                    # Blank rows print nothing in running text: their labels run into the one
+                    # the values follow.
+                    h = self.labels.last_row(p.text, self.group) or h
                 if h is None and self.unnamed is not None and self.unnamed.label is not None:
                     # The rest of a wrapped label: "1.申请人无正当理由逾期不补" / "正、行政机关…".
                     h = self.hit(self.unnamed.label.text + p.text)
@@ -392,7 +403,8 @@ def _per_edition(fn):
 @_per_edition
 def _t3_columns(ed: Edition) -> list[ColumnSpec]:
     return [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
-                       sum_of=len(ed.t3_columns) - 1 if c.key == "total" else 0)
+                       sum_of=len(ed.t3_columns) - 1 if c.key == "total" else 0,
+                       blank_total=c.key == "total")  # H2 is optional: a blank 总计 is "not filled"
             for c in ed.t3_columns]
 
 
@@ -406,10 +418,26 @@ def t3_choices(obs: TableObservation, ed: Edition, eqs: tuple[Equation, ...]) ->
     out: dict[str, RowChoice] = {}
     for key, o in obs.rows.items():
         keys = _t3_keys(ed, key)
-        cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
+        cands = _doubts(o, readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs)))
         if cands:
             out[f"t3.{key}"] = RowChoice(keys, cands)
     return out
+
+
+def _blank_between(pieces: list[Piece]) -> bool:
+    """An empty field between two values (not the stray empty fields PDF text leaves at a row's
+    edges)."""
+    kinds = "".join("e" if p.kind == "empty" else "v" for p in pieces if p.kind in ("empty", "value"))
+    return re.search("ve+v", kinds) is not None
+
+
+def _doubts(o: Observed, cands: list[Candidate]) -> list[Candidate]:
+    """Where a printed value stands rather than a lost cell is in doubt only if the row printed
+    blank fields (`Observed.blank_fields`): text that prints no empty field (PDF text) loses
+    cells, and a lost cell of a row of zeros is a 0 wherever it was."""
+    if o.blank_fields or not any(c.doubtful for c in cands):
+        return cands
+    return [replace(c, doubtful=()) if c.doubtful else c for c in cands]
 
 
 # --- table 4 -------------------------------------------------------------------------------------
@@ -419,7 +447,7 @@ T4_CELLS = 15  # 行政复议 and two 行政诉讼 groups × five columns, in bo
 def observe_t4(lines: list[Line]) -> Observed | None:
     """The 15 numbers of table 4: the value tokens of its data line(s)."""
     tokens: list[Piece] = []
-    grid = reliable = False
+    grid = reliable = blank_fields = False
     first: Piece | None = None
     for line in lines:
         vals = [p for p in line.pieces if p.kind == "value"]
@@ -432,6 +460,8 @@ def observe_t4(lines: list[Line]) -> Observed | None:
         last_label = max((i for i, p in enumerate(line.pieces) if p.kind == "label"), default=-1)
         line_reliable = line.blanks_reliable if line.grid else False
         toks = _value_tokens(line.pieces[last_label + 1:], line_reliable)
+        blank_fields = blank_fields or (line.grid and not line_reliable and bool(toks) and
+                                        _blank_between(line.pieces[last_label + 1:]))
         if line.grid and not line_reliable and not tokens:
             # A tab row of exactly the table's 15 fields with blank fields between values (a copy
             # of an HTML table keeps every cell) has its blanks in place.
@@ -449,14 +479,14 @@ def observe_t4(lines: list[Line]) -> Observed | None:
                 break
     if not tokens:
         return None
-    return Observed("t4", tokens, grid, reliable, first)
+    return Observed("t4", tokens, grid, reliable, first, blank_fields=blank_fields)
 
 
 def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dict[str, RowChoice]:
     if o is None:
         return {}
     keys, cols = _t4_columns(ed)
-    cands = readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs))
+    cands = _doubts(o, readings(o.tokens, cols, _gaps(o), row_resolver(keys, eqs)))
     return {"t4": RowChoice(keys, cands)} if cands else {}
 
 
@@ -486,24 +516,30 @@ def observe_t2(lines: list[Line], ed: Edition) -> TableObservation:
             # whitespace between rows) runs caption, header and row label into one piece before
             # the row's values: "第二十条第（五）项信息内容上一年项目数量…行政许可" 2 增33 …
             valued = not line.grid and i + 1 < len(line.pieces) and line.pieces[i + 1].kind == "value"
-            b = labels.block(p.text)
+            text = (labels.last_block(p.text) or p.text) if valued else p.text
+            b = labels.block(text)
             if b is not None:
                 block = b.key
                 if not valued:
                     continue
             if block is not None:
-                cols = labels.header_columns(p.text, block)
+                cols = labels.header_columns(text, block)
                 if cols:
                     obs.columns.setdefault(block, [])
                     for c in cols:
                         if c not in obs.columns[block]:
                             obs.columns[block].append(c)
-                    unit = _unit_in(p.text)
+                    unit = _unit_in(text)
                     if unit and len(cols) == 1:
                         obs.units[f"{block}.{cols[0]}"] = unit
+                    elif len(cols) > 1:
+                        # Headers run together (crawled text): a unit printed right after a
+                        # column's name is that column's ("…采购项目数量采购总金额（元）").
+                        for col, u in labels.units_after(text, block).items():
+                            obs.units.setdefault(f"{block}.{col}", u)
                     if not valued:
                         continue
-            hit = labels.row(p.text, block)
+            hit = labels.row(text, block)
             if hit is not None:
                 row_at = (i, hit.key)
                 if line.grid:

@@ -7,6 +7,8 @@ text reader:
 - pipe rows split on unescaped `|`; `<br>` inside a cell becomes "\\n"; `**`/`__` emphasis,
   backslash escapes ("1\\." → "1.") and HTML entities are undone; separator rows are dropped;
 - paragraphs lose their heading marks ("## 一、总体情况") and emphasis;
+- raw HTML `<table>` blocks (MinerU writes tables with merged cells so) are read as grids, merged
+  cells expanded as the HTML reader does;
 - table fragments a PDF converter split at page breaks are merged again: consecutive pipe tables
   with the same column count and nothing between them but blank lines and page furniture (footers,
   page numbers, running headers: dropped by `text.scan`) are one table, and the header rows a
@@ -187,6 +189,104 @@ def merge_fragments(items: list[Block | Region]) -> list[Block | Region]:
         else:
             out.append(it)
     return out
+
+
+# --- raw HTML tables (MinerU and other PDF→Markdown converters write merged-cell tables so) ----
+
+_TABLE_OPEN = re.compile(r"<table[\s>]", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_MAX_SPAN = 64  # a rowspan/colspan beyond any report table's size is a typo, not a span
+
+
+def opens_html_table(raw: str) -> bool:
+    """A line that starts a raw HTML `<table>` block (possibly after `<html><body>`)."""
+    return _TABLE_OPEN.search(raw) is not None
+
+
+def read_html_table(lines: list[Line], i: int) -> tuple[int, Region]:
+    """Read a raw `<table>…</table>` block starting at lines[i] (on one line or several) as a
+    grid: rowspan/colspan expanded, the copies of a merged cell `spanned`, as the HTML reader
+    does; cell text as printed (`<br>` and `<p>` breaks kept as "\n"). Returns the index after
+    the block's last line. Sources point at the cell's text in its line when it is found there
+    verbatim, else at the `<table>` tag."""
+    from lxml import html as lxml_html  # only Markdown with raw tables needs it
+
+    j = i
+    while j < len(lines) and not _TABLE_CLOSE.search(lines[j].raw):
+        j += 1
+    last = j if j < len(lines) else i  # never closed: the opening line alone, not the whole rest
+    block = [lines[k] for k in range(i, last + 1)]
+    start = _TABLE_OPEN.search(block[0].raw).start()  # type: ignore[union-attr]
+    text = "\n".join(line.raw for line in block)[start:]
+    end = _TABLE_CLOSE.search(text)
+    text = text[:end.end()] if end else text
+    rows: list[list[GridCell]] = []
+    try:
+        table = lxml_html.fragment_fromstring(text)
+    except Exception:  # lxml raises several kinds on broken markup: read the block as text
+        table = None
+    if table is not None and table.tag == "table":
+        rows = _html_grid(table, block, start)
+    ncols = max((len(r) for r in rows), default=0)
+    region_table = Table(rows, Source(line=block[0].no, span=(start, len(block[0].raw))),
+                         blanks_reliable=True, columns_aligned=True)
+    return last + 1, Region(region_table, "pipe", ncols)
+
+
+def _html_cell_text(td) -> str:  # type: ignore[no-untyped-def]
+    """The cell's text: line breaks at <br> and between paragraphs, each line trimmed."""
+    for br in td.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for p in td.iter("p", "div"):
+        p.tail = "\n" + (p.tail or "")
+    parts = (_strip(part) for part in td.text_content().split("\n"))
+    return "\n".join(part for part in parts if part)
+
+
+def _html_grid(table, block: list[Line], start: int) -> list[list[GridCell]]:  # type: ignore[no-untyped-def]
+    """The table's rows (nested tables' rows excluded) with merged cells expanded."""
+    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+    taken: dict[tuple[int, int], GridCell] = {}  # positions a rowspan from above fills
+    grid: list[list[GridCell]] = []
+    cursor = [0, start]  # where to look for the next cell's text: block line, column
+    for r, tr in enumerate(rows):
+        out: list[GridCell] = []
+        c = 0
+        for td in (el for el in tr if el.tag in ("td", "th")):
+            while (r, c) in taken:
+                out.append(taken.pop((r, c)))
+                c += 1
+            text = _html_cell_text(td)
+            cell = GridCell(text, _locate(block, cursor, text, start))
+            rowspan = _span(td.get("rowspan"))
+            colspan = _span(td.get("colspan"))
+            for dc in range(colspan):
+                out.append(cell if dc == 0 else GridCell(text, cell.source, True))
+                for dr in range(1, rowspan):
+                    taken[(r + dr, c + dc)] = GridCell(text, cell.source, True)
+            c += colspan
+        while (r, c) in taken:
+            out.append(taken.pop((r, c)))
+            c += 1
+        grid.append(out)
+    return grid
+
+
+def _span(value: str | None) -> int:
+    m = re.match(r"\s*(\d+)", value or "")
+    return min(max(int(m.group(1)), 1), _MAX_SPAN) if m else 1
+
+
+def _locate(block: list[Line], cursor: list[int], text: str, start: int) -> Source:
+    """The source of a cell's first line of text, searched for from the previous cell on."""
+    first = text.split("\n", 1)[0]
+    if first:
+        for k in range(cursor[0], len(block)):
+            at = block[k].raw.find(first, cursor[1] if k == cursor[0] else 0)
+            if at >= 0:
+                cursor[0], cursor[1] = k, at + len(first)
+                return Source(block[k].no, (at, at + len(first)))
+    return Source(block[0].no, (start, start))
 
 
 def read_markdown(text: str, name: str) -> Document:

@@ -48,6 +48,8 @@ _FOOTER = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMERIC = re.compile(r"^[+\-−]?\d[\d,]*(?:\.\d+)?$")
+# A value cell as printed: signed changes ("增 3", "减5") and units ("1245.95万元", "3件").
+_VALUE_CELL = re.compile(r"^(?:[增减]\s*)?[+\-−]?\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|千元|元|件|个|项|条)?$")
 _NULL_MARKS = frozenset(["—", "——", "-", "/", "／", "－", "无"])
 # Numbered headings: a page header is never one, and a label fragment inside a PDF table never
 # looks like a section heading.
@@ -366,14 +368,19 @@ def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
     furniture; return the index after the last row."""
     rows: list[list[GridCell]] = []
     widths: set[int] = set()  # fields per row; a label fragment counts as a width of its own
+    trailing: set[int] = set()  # value fields after the labels of rows that print numbers
     j = end = i
     while j < len(lines):
         line = lines[j]
         if line.kind in ("tab_row", "docx_cell"):
             cells = _split_row(line)
+            if rows:
+                cells, j = _paragraph_cells(lines, j, cells, rows, widths, trailing)
             if any(c.text for c in cells):
                 rows.append(cells)
                 widths.add(len(cells))
+                if any(_VALUE_CELL.match(c.text) for c in cells) and (t := _trailing(cells)) is not None:
+                    trailing.add(t)
             end = j + 1
         elif line.kind == "text" and _label_fragment(lines, j):
             p = paragraph(line)
@@ -389,6 +396,75 @@ def read_pdf_table(lines: list[Line], i: int) -> tuple[int, Table]:
     whole = len(rows) >= 3 and len(widths) == 1 and min(widths) >= 4
     return end, Table(rows, Source(line=lines[i].no), blanks_reliable=whole or _complete(rows),
                       columns_aligned=whole)
+
+
+def _paragraph_cells(lines: list[Line], j: int, cells: list[GridCell], rows: list[list[GridCell]],
+                     widths: set[int], trailing: set[int]) -> tuple[list[GridCell], int]:
+    """A browser's copy of a plain table breaks a row whose cell holds a paragraph
+    (`<td><p>0</p></td>`: "…\t0\t" / empty / "0" / empty / "\t\t5\t…") or a line break
+    (`<td>&nbsp;<br></td>`: "…\t0\t" / "\t\u00a0\t5"). The row read whole, when the rows before
+    it agree on their value fields and it then has as many (or, before any, as many fields as a
+    row before it): (cells, index of its last line); else `cells` and j."""
+    got, k = cells, j
+    joined = False  # the row went on after a break (rather than ending with a paragraph)
+    while lines[k].raw.endswith("\t") and lines[k].raw.strip():
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is not None and nxt.kind in ("tab_row", "docx_cell") and nxt.raw.startswith("\t"):
+            # A line break inside a cell: the two halves of the cell are one cell.
+            rest = _split_row(nxt)
+            head, tail = got[-1], rest[0]
+            text = "\n".join(t for t in (head.text, tail.text) if t)
+            got, k = got[:-1] + [GridCell(text, head.source if head.text or not tail.text
+                                          else tail.source)] + rest[1:], k + 1
+            joined = True
+            continue
+        if not (k + 3 < len(lines) and lines[k + 1].kind == "empty" and lines[k + 3].kind == "empty"):
+            break
+        mid = lines[k + 2]
+        # A lone number between empty lines was taken for a page number: look at it as printed.
+        text = content(mid)
+        if classify(mid.raw)[0] != "text" or not (_VALUE_CELL.match(text) or text in _NULL_MARKS):
+            break
+        cell = GridCell(text, Source(mid.no, trim(mid.raw)))
+        after = lines[k + 4] if k + 4 < len(lines) else None
+        if after is not None and after.kind in ("tab_row", "docx_cell") and after.raw.startswith("\t"):
+            got, k = got[:-1] + [cell] + _split_row(after)[1:], k + 4  # the row goes on
+            joined = True
+        else:
+            got, k = got[:-1] + [cell], k + 2  # the paragraph was the row's last cell
+            break
+    if k == j:
+        return cells, j
+    if not joined and lines[k].kind == "text" and \
+            (len(got) in widths or _trailing(got) in trailing):
+        # Only the row's last cell was a paragraph, not taken for a page number
+        # ("政府集中采购\t2\t" / empty / "1245.95万元"): its place was the row's last field.
+        return got, k
+    if len(trailing) > 1:
+        return cells, j  # rows of differing widths (PDF text): left alone
+    if trailing and _trailing(got) is not None:
+        # A copy of an HTML table keeps every cell: the row read whole has the value fields
+        # every row before it has, and as first read it had not (unless the paragraph was its
+        # last cell, which leaves the count as it was).
+        common = next(iter(trailing))
+        if _trailing(got) != common or (joined and _trailing(cells) == common):
+            return cells, j
+    elif len(got) not in widths and not (
+            # A row without labels (table 4's numbers) under header rows alone: at least as
+            # wide as they are (merged header cells print fewer fields).
+            _trailing(got) is None and len(got) >= max(widths, default=0)
+            and not any(_VALUE_CELL.match(c.text) for r in rows for c in r)):
+        return cells, j
+    return got, k
+
+
+def _trailing(row: list[GridCell]) -> int | None:
+    """Fields after the row's last text field (its value cells, empty ones included); None for
+    a row without one (its label printed on another line, or table 4's row of numbers)."""
+    texts = [c.text for c in row]
+    last_label = max((k for k, t in enumerate(texts) if t and not _VALUE_CELL.match(t)
+                      and t not in _NULL_MARKS), default=None)
+    return None if last_label is None else len(texts) - 1 - last_label
 
 
 def _complete(rows: list[list[GridCell]]) -> bool:
@@ -430,6 +506,10 @@ def scan_blocks(lines: list[Line], markdown: bool = False) -> list[Block | Regio
             i += 1
         elif line.kind in ("pipe", "pipe_sep") and markdown:
             i, region = md.read_pipe_table(lines, i)
+            out.append(region)
+        elif markdown and line.kind == "text" and md.opens_html_table(line.raw) and \
+                (html_table := md.read_html_table(lines, i))[1].table.rows:
+            i, region = html_table
             out.append(region)
         elif line.kind == "docx_cell" and docx:
             i, table = read_docx_table(lines, i)
