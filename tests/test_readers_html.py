@@ -574,3 +574,101 @@ def test_every_hiding_style_is_found_by_the_byte_scan(style: str) -> None:
     data = html(f"""<p>一、总体情况</p><p>本年度主动公开信息20条。</p>
       <p style="{style}">藏起来的话</p><span style='color:red;{style}'>也藏</span>""")
     assert texts(read_html(data, "t.html")) == ["一、总体情况", "本年度主动公开信息20条。"]
+
+
+# --- Word pages read faster: repeated start tags made bare, tables' inline markup stripped ---
+
+
+def read_unoptimised(data: bytes, name: str = "t.html") -> Document:
+    """The page read without either shortcut (`bare`: repeated start tags without attributes for
+    libxml2; `strip`: grid tables without their inline markup): the reference they must equal."""
+    from xxgk.readers import html as reader
+    from xxgk.readers.encoding import decode
+
+    text, encoding = decode(data, name)
+    bad_chars, may_hide = reader._scan_bytes(data, encoding)  # as `read_html` decides them
+    return reader._read(text, encoding, name, may_hide, bad_chars, bare=False, strip=False)
+
+
+@functools.lru_cache(maxsize=None)
+def word_page(i: int) -> str:
+    import random
+
+    from xxgk import synth
+    from xxgk.readers.encoding import decode
+
+    edition = ("2019", "2021")[i % 2]
+    report = synth.random_report(random.Random(f"bare:{i}"), edition)
+    rendered = synth.render(report, "html_word", random.Random(f"bare:{i}:html_word"))
+    return decode(synth.as_bytes(rendered), "t.html")[0]
+
+
+CELL_P = "<p class=MsoNormal align=center style='text-align:center'>"
+WORD_VARIANTS = {
+    "as_exported": lambda s: s,
+    # Attributes wrapped over lines (Word wraps at ~80 columns): line numbers must not move.
+    "wrapped": lambda s: s.replace("border:solid windowtext 1.0pt;", "border:solid windowtext 1.0pt;\n  ")
+                          .replace("align=center style=", "align=center\nstyle="),
+    "crlf": lambda s: s.replace("\n", "\r\n"),
+    # Tags that must keep their attributes, or whose end libxml2 sees elsewhere.
+    "self_closing": lambda s: s.replace(CELL_P, CELL_P[:-1] + "/>"),
+    "quoted_gt": lambda s: s.replace(CELL_P, "<p class=MsoNormal title='a>b' style='text-align:center'>"),
+    "spacer_style": lambda s: s.replace("valign=center style='", "valign=center style='border:none;"),
+    "rowspans": lambda s: s.replace("valign=center", "rowspan=1 valign=center"),
+    "hidden_style": lambda s: s.replace(CELL_P, "<p class=MsoNormal style='text-align:center;display:none'>", 40),
+    "hidden_by_reference": lambda s: s.replace(CELL_P, "<p class=MsoNormal style='disp&#108;ay:none'>", 40),
+    # The repeated tag also as text: a <meta> content, raw text (<xmp>), the <title>.
+    "meta_content": lambda s: s.replace("</head>", f'<meta name="SiteName" content="{CELL_P}站点"></head>'),
+    "xmp": lambda s: s.replace("</table>", f"</table><xmp>{CELL_P}说明</xmp>", 1),
+    "title": lambda s: s.replace("<title>", f"<title>{CELL_P}"),
+    # Inline markup that stripping would change: hidden spans, empty spans in spacer-like rows,
+    # prose cells (the table is then read as text), markup wrapping blocks and line breaks.
+    "hidden_span": lambda s: s.replace(CELL_P, CELL_P + "<span style='display:none'>藏</span>", 9),
+    "empty_span_row": lambda s: s.replace("</table>", "<tr><td style='border:none'><span></span></td>"
+                                          "<td style='border:none'><font></font></td></tr></table>", 1),
+    "prose_cell": lambda s: s.replace(CELL_P, CELL_P + "很长的说明文字" * 40, 1),
+    "span_around_blocks": lambda s: s.replace(CELL_P, "<span\nlang=EN-US>" + CELL_P, 9),
+    "line_breaks": lambda s: s.replace(CELL_P, CELL_P + "甲<br>乙", 5),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(WORD_VARIANTS))
+@pytest.mark.parametrize("i", [0, 1])
+def test_word_page_shortcuts_read_as_the_unoptimised_reader(variant: str, i: int) -> None:
+    """Every paragraph, cell, `spanned` flag, line, path, title and meta value is the same."""
+    import re
+
+    page = WORD_VARIANTS[variant](word_page(i))
+    for encoding in ("utf-8", "gb18030"):
+        data = re.sub(r"charset=[\w-]+", f"charset={encoding}", page).encode(encoding)
+        assert repr(read_html(data, "t.html")) == repr(read_unoptimised(data))
+
+
+def test_repeated_cell_tags_are_made_bare_with_their_line_breaks() -> None:
+    import re
+
+    from xxgk.readers.html import _bare_repeated_tags, _bare_safe
+
+    data = WORD_VARIANTS["wrapped"](word_page(0)).encode("utf-8")  # (charset as declared: unread here)
+    bare = _bare_repeated_tags(data)
+    assert len(bare) < 0.8 * len(data)  # the cells' <td …> and <p …> lost their attributes
+    assert bare.count(b"\n") == data.count(b"\n")
+    assert re.search(rb"<td\n+>", bare) and re.search(rb"<p\n+>", bare)
+    assert _bare_safe(b"<td width=62 valign=top style='width:46.5pt;border-top:none'>")
+    for kept in (b"<td colspan=2 style='x'>", b"<td ROWSPAN=3>", b"<td style='BORDER: none'>",
+                 b"<p style='Display:None'>", b"<p hidden class=x>", b"<p style='mso-hide:all'>",
+                 b"<p title='a>", b"<p class=x />", b"<td style='height:0'>",
+                 b"<p style='disp&#108;ay:none'>", "<td style='border:\u3000none'>".encode()):
+        assert not _bare_safe(kept), kept
+
+
+def test_table_stripped_then_read_as_text_reads_the_page_again() -> None:
+    """A table of two rows and columns whose cell holds prose is layout: its paragraphs' lines
+    come from the markup stripping would have removed."""
+    rows = "".join(f"<tr><td><span\nlang=EN-US>第{k}行</span></td><td><font\nface=x>值{k}</font></td></tr>"
+                   for k in range(3))
+    data = html(f"""<h2>一、总体情况</h2>
+      <table><tr><td><span\nstyle='x'>{"很长的说明文字" * 40}</span></td><td>x</td></tr>{rows}</table>""")
+    doc = read_html(data, "t.html")
+    assert repr(doc) == repr(read_unoptimised(data))
+    assert not doc.tables()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import operator
 import re
 import string
 import unicodedata
@@ -122,23 +123,34 @@ def read_html(data: bytes, name: str) -> Document:
 
 
 def _read(text: str, encoding: str, name: str, may_hide: bool = True,
-          bad_chars: bool = True, utf8: bytes | None = None) -> Document:
-    root = _parse(text, bad_chars, utf8)
+          bad_chars: bool = True, utf8: bytes | None = None, bare: bool = True,
+          strip: bool = True) -> Document:
+    root, bared = _parse(text, bad_chars, utf8, bare)
     if root is None:
         raise ReadError(name, _empty_problem(text))
-    page = _Page(root, may_hide)
-    flow = _Flow(page)
-    flow.walk(root, root)
+    page = _Page(root, may_hide, strip)
     # <meta> and <title> are skipped elements: found in the page's list of those (document
     # order), not by two more walks of the whole tree.
     meta = _meta([el for el in page.skip_list if el.tag == "meta"])
+    title = _page_title(next((el for el in page.skip_list if el.tag == "title" and el is not root),
+                             None))
+    if bared and _bare_tag_in_text(root, meta, title):
+        # A start tag made bare was also text (raw text, a <meta> content): read the page as
+        # it is. (A test of the tree and a few strings; a second parse only for such pages.)
+        page = root = None
+        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=False, strip=strip)
     meta["encoding"] = encoding
+    flow = _Flow(page)
+    try:
+        flow.walk(root, root)
+    except _Unstripped:  # a table read with its inline markup stripped must be read as text
+        page = flow = root = None
+        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=bare, strip=False)
     blocks = _select_article(page, flow.placed, meta.get("article_title"))
     page._text_flow = None  # it refers back to the page: the tree is freed now, not by the GC
     if not blocks:
         raise ReadError(name, _empty_problem(text))
-    title = next((el for el in page.skip_list if el.tag == "title" and el is not root), None)
-    doc = Document(name=name, form="html", blocks=blocks, title=_page_title(title), meta=meta)
+    doc = Document(name=name, form="html", blocks=blocks, title=title, meta=meta)
     if _is_traditional((doc.title or "") + doc.text()):
         doc.meta["script"] = "traditional"
     return doc
@@ -158,8 +170,10 @@ def _is_traditional(text: str) -> bool:
     return changed >= 3 and changed >= 0.05 * cjk
 
 
-def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Element | None:
-    """The tree of `text`; `utf8`: the same text as UTF-8 bytes, when the caller has them."""
+def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None,
+           bare: bool = False) -> tuple[Element | None, bool]:
+    """The tree of `text` (`utf8`: the same text as UTF-8 bytes, when the caller has them), and
+    whether repeated start tags were made bare for the parse (`bare`, `_bare_repeated_tags`)."""
     # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
     if _XML_DECL.match(text):
         text = _XML_DECL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
@@ -168,7 +182,7 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Elem
         text = _BAD_CHARS.sub("", text)
         utf8 = None
     if not text or text.isspace():
-        return None
+        return None, False
     if utf8 is None:
         # libxml2 reads UTF-8 natively; given the text, lxml hands it over as UTF-16 (a page with
         # Chinese characters) for libxml2 to convert: encoding it here is 3 % faster in all.
@@ -176,14 +190,79 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Elem
             utf8 = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: let lxml have the text
             pass
+    bared = False
+    if bare and utf8 is not None and len(utf8) >= _BARE_MIN:
+        parsed = _bare_repeated_tags(utf8)
+        bared = parsed is not utf8
+        utf8 = parsed
     # Plain lxml elements: lxml.html's element classes cost a Python lookup per element proxy.
     # No table of id attributes: nothing here looks elements up by id.
     parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
                                    collect_ids=False, encoding="utf-8" if utf8 is not None else None)
     try:
-        return lxml.etree.fromstring(utf8 if utf8 is not None else text, parser)
+        return lxml.etree.fromstring(utf8 if utf8 is not None else text, parser), bared
     except (lxml.etree.XMLSyntaxError, lxml.etree.ParserError):  # "Document is empty": only
-        return None  # comments or a cut-off tag
+        return None, False  # comments or a cut-off tag
+
+
+# Word repeats a few start tags with long attribute lists hundreds of times (every table cell:
+# `<td width=62 valign=top style='width:46.5pt;border:solid …'>`, `<p class=MsoNormal
+# align=center style='text-align:center'>`), and libxml2 spends most of its parse on attributes
+# (a Word page parses in half the time without them). The start tags seen at least twice among
+# a few samples of the page are replaced by the bare tag when the reader consults none of their
+# attributes (spans, hiding, spacer styles), their line breaks kept so that every line number
+# stays: one `bytes.replace` costs less than parsing the attributes it removes.
+_BARE_MIN = 20_000  # smaller pages: the sampling would cost more than it saves
+_BARE_OPENERS = (b"<td ", b"<p ")
+_BARE_SAMPLES = 8
+# Attributes that are read (rowspan/colspan, `hidden`, hiding and spacer styles), entities (a
+# hiding style can be spelled with character references), a "<" (not one tag).
+_BARE_UNSAFE = (b"span", b"hid", b"display", b"visib", b"height", b"&", b"<", b"\x00")
+_NO_BORDER_BYTES = re.compile(rb"border\s*:\s*none")
+# Elements whose content libxml2 keeps as text (not skipped by the reader; <title> is read too).
+_RAW_TEXT_TAGS = ("xmp", "plaintext", "noembed", "noframes")
+
+
+def _bare_repeated_tags(data: bytes) -> bytes:
+    """`data` with its most repeated removable <td>/<p> start tags bare (`data` itself if none)."""
+    n = len(data)
+    for opener in _BARE_OPENERS:
+        seen: dict[bytes, int] = {}
+        last = -1
+        for i in range(_BARE_SAMPLES):
+            start = data.find(opener, max(n * i // _BARE_SAMPLES, last + 1))
+            if start < 0:
+                break
+            end = data.find(b">", start)
+            if end < 0:
+                break
+            last = start
+            tag = data[start:end + 1]
+            seen[tag] = seen.get(tag, 0) + 1
+        for tag, k in seen.items():
+            if k >= 2 and _bare_safe(tag):
+                breaks = bytes([c for c in tag if c in b"\r\n"])
+                data = data.replace(tag, opener[:-1] + breaks + b">")
+    return data
+
+
+def _bare_safe(tag: bytes) -> bool:
+    """Whether a start tag's attributes can go: none is read, and the tag ends where it seems to."""
+    low = tag[1:].lower()
+    if any([w in low for w in _BARE_UNSAFE]) or _NO_BORDER_BYTES.search(low):
+        return False
+    if not low.isascii() and _NO_BORDER.search(low.decode("utf-8", "replace")):
+        return False  # "border:\u00a0none": a space to the reader's pattern, not to bytes'
+    if low.count(b"'") % 2 or low.count(b'"') % 2:
+        return False  # a quoted value holds the ">": the tag goes on
+    return not low[:-1].rstrip().endswith(b"/")  # <p … />: an empty element to libxml2
+
+
+def _bare_tag_in_text(root: Element, meta: dict[str, str], title: str | None) -> bool:
+    """Could a replaced start tag have been text, not a tag? Only in raw-text elements and
+    attribute values; of those the reader reads the page title and <meta> contents."""
+    return (next(root.iter(*_RAW_TEXT_TAGS), None) is not None or "<" in (title or "")
+            or any(["<" in value for value in meta.values()]))
 
 
 # Decodings in which a control character can only come from its own ASCII byte (multi-byte
@@ -273,31 +352,38 @@ class _Page:
     elements, which this numbering orders exactly as the full document order does.
     """
 
-    def __init__(self, root: Element, may_hide: bool = True):
+    def __init__(self, root: Element, may_hide: bool = True, strip: bool = True):
         self.root = root
         self.order: dict[Element, int] = {}
         self.last: dict[Element, int] = {}  # order of an element's last numbered descendant
         self._counter = 0
-        # One walk of the tree finds the structural elements, the skipped ones among them.
         structural = list(root.iter(*_STRUCTURAL_TAGS))
-        self.skip_list: list[Element] = [el for el in structural if el.tag in _SKIP_TAGS]
+        # (The skipped elements by a walk in C: cheaper than reading 700 tags in Python.)
+        self.skip_list: list[Element] = list(root.iter(*_SKIP_TAGS))
         self.skipped: set[Element] = set(self.skip_list)
         hidden = _hidden(root) if may_hide else []
         self.skipped.update(hidden)
+        # Tables may have their inline markup stripped (`_Flow._table`) unless a hidden element
+        # could be among it (its text would join its parent's).
+        self.strip = strip and not hidden
         # `deep`: elements with a structural or hidden element below them; `visit`: those and the
         # structural and hidden elements themselves. An element outside `visit` is plain inline
         # text; a block outside `deep` is one paragraph.
-        deep: set[Element] = set()
+        visit: set[Element] = set(structural)
+        visit.update(hidden)
+        # The parents of those (`map` in C); a parent in `visit` brings its own ancestors, so
+        # only the other parents (inline markup around a <br>, a hidden span…) are climbed from.
+        deep = set(map(_getparent, chain(structural, hidden)))
+        deep.discard(None)
         add, getparent = deep.add, _getparent
-        for el in chain(structural, hidden):
+        for el in deep - visit:
             node = getparent(el)
             while node is not None and node not in deep:
                 add(node)
                 node = getparent(node)
         self.deep = deep
-        self.visit: set[Element] = set(structural)
-        self.visit.update(hidden)
-        self.visit |= deep
+        visit |= deep
+        self.visit = visit
         self._paths: dict[Element, str] = {}
         self._positions: dict[Element, int] = {}
         self._text_flow: _Flow | None = None
@@ -589,11 +675,22 @@ class _Flow:
         if _has_nested_table(table, rows):
             self._flow_cells(rows)
             return
+        # A table that will be a grid (two rows or more, a row of two cells or more: a grid
+        # unless its cells hold prose) has its inline markup (Word's <font><span>, <o:p>)
+        # stripped, in C: most cells are then <td><p>text</p></td>, their texts read without a
+        # serialisation each. The texts are the same; a grid's sources are its cells' and rows'
+        # (not moved). Should the table still be read as text after all, the page is read again
+        # without stripping (`_Unstripped`), as the lines of its paragraphs could move.
+        stripped = self.page.strip and len(rows) > 1 and any(len(cells) > 1 for _, cells in rows)
+        if stripped:
+            lxml.etree.strip_tags(table, *_INLINE_WRAPPERS)
         texts = self.page.cell_texts(rows)
         expanded = _grid(self.page, rows, where, texts)
-        grid = _drop_spacer_rows(expanded, rows) if expanded is not None else []
+        grid = _drop_spacer_rows(expanded, rows, stripped) if expanded is not None else []
         width = len(grid[0]) if grid else 0
         if len(grid) <= 1 or width <= 1 or max(map(len, chain.from_iterable(texts)), default=0) > 200:
+            if stripped:
+                raise _Unstripped
             self._flow_cells(rows)
             return
         if self.text_only:
@@ -607,6 +704,14 @@ class _Flow:
         for _, cells in rows:
             for td in cells:
                 self.walk(td, td)
+
+
+# Inline markup stripped from tables read as grids; none of it is structural or hidden there.
+_INLINE_WRAPPERS = ("span", "font", "o:p")
+
+
+class _Unstripped(Exception):
+    """A table whose inline markup was stripped turned out to be a layout table."""
 
 
 def _tail_line(el: Element) -> int | None:
@@ -718,7 +823,7 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
         # A cell's path counts the children of its row with its tag (hidden ones included).
         m = len(cells)
         if all_td and m <= len(_TD_PATHS):
-            paths = [base + tail for tail in _TD_PATHS[:m]]
+            paths = None  # `base + _TD_PATHS[k]`, made with the cells
         else:
             counts: dict[object, int] = {}
             index: dict[Element, int] = {}
@@ -734,14 +839,18 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
             # The usual row: none of its cells spans, and cells from above (a label column's
             # rowspan) take only its first positions (None: a position not taken yet; a
             # GridCell is true): its cells follow them.
-            made = [GridCell(text, _source(Source, (td.sourceline, None, path, None, None)))
-                    for td, text, path in zip(cells, texts[r], paths)]
+            made = [GridCell(text, _source(Source, (td.sourceline, None, base + tail, None, None)))
+                    for td, text, tail in zip(cells, texts[r], _TD_PATHS)] if paths is None else \
+                [GridCell(text, _source(Source, (td.sourceline, None, path, None, None)))
+                 for td, text, path in zip(cells, texts[r], paths)]
             if row:
                 row.extend(made)
             else:
                 out[r] = made
             count += m
             continue
+        if paths is None:
+            paths = [base + tail for tail in _TD_PATHS[:m]]
         for td, text, path, (rs, cs) in zip(cells, texts[r], paths, spans):
             while c < len(row) and row[c] is not None:
                 c += 1
@@ -792,26 +901,33 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
     return grid
 
 
+_cell_text = operator.attrgetter("text")  # (in C, with `map`: no comprehension per row)
+
+
 def _drop_spacer_rows(grid: list[tuple[Element, list[GridCell]]],
-                      rows: list[tuple[Element, list[Element]]]
+                      rows: list[tuple[Element, list[Element]]], stripped: bool = False
                       ) -> list[tuple[Element, list[GridCell]]]:
     """Drop rows that print nothing: Word's `height=0` rows of borderless empty cells."""
     cells_of = dict(rows)
     kept = []
     for tr, cells in grid:
-        if any([cell.text for cell in cells]) or not _is_spacer(tr, cells_of[tr], cells):
+        if any(map(_cell_text, cells)) or not _is_spacer(tr, cells_of[tr], cells, stripped):
             kept.append((tr, cells))
     return kept
 
 
-def _is_spacer(tr: Element, tds: list[Element], cells: list[GridCell]) -> bool:
+def _is_spacer(tr: Element, tds: list[Element], cells: list[GridCell],
+               stripped: bool = False) -> bool:
     if tr.get("height", "").strip() in ("0", "0px") or _ZERO_HEIGHT.search(tr.get("style") or ""):
         return True
     if not tds or not cells:
         return True
     # A blank printed cell still holds something (&nbsp;, <p>); a spacer cell holds nothing.
-    return all(_NO_BORDER.search(td.get("style") or "") and len(td) == 0
-               and not (td.text or "").strip(" \t\r\n") for td in tds)
+    empty = all(_NO_BORDER.search(td.get("style") or "") and len(td) == 0
+                and not (td.text or "").strip(" \t\r\n") for td in tds)
+    if empty and stripped:
+        raise _Unstripped  # the cells may have held empty inline markup before
+    return empty
 
 
 def _select_article(page: _Page, placed: list[_Placed], article_title: str | None) -> list[Block]:
@@ -862,6 +978,11 @@ def _is_marker(block: Block) -> bool:
         folded = _comparable(block.text)
         return (len(folded) <= 40 and bool(_SECTION_HEADING.match(folded))
                 and any(k in folded for k in _SECTION_KEYS))
+    # A report table's key is in its header: its first rows' text is the start of its whole
+    # text, so a key found there is found in the whole (a third of the joining, mostly).
+    head = "".join([cell.text for row in block.rows[:3] for cell in row if not cell.spanned])
+    if any(k in head for k in _TABLE_KEYS):
+        return True
     text = "".join([cell.text for row in block.rows for cell in row if not cell.spanned])
     # Each key is its own folded form, so a key printed as it is shows without folding.
     return any(k in text for k in _TABLE_KEYS) or any(k in _comparable(text) for k in _TABLE_KEYS)
