@@ -658,7 +658,8 @@ def test_repeated_cell_tags_are_made_bare_with_their_line_breaks() -> None:
     for kept in (b"<td colspan=2 style='x'>", b"<td ROWSPAN=3>", b"<td style='BORDER: none'>",
                  b"<p style='Display:None'>", b"<p hidden class=x>", b"<p style='mso-hide:all'>",
                  b"<p title='a>", b"<p class=x />", b"<td style='height:0'>",
-                 b"<p style='disp&#108;ay:none'>", "<td style='border:\u3000none'>".encode()):
+                 b"<p style='disp&#108;ay:none'>", "<td style='border:\u3000none'>".encode(),
+                 "<td style='border:\xa0none'>".encode("gb18030"), b"<td class=\x01x>"):
         assert not _bare_safe(kept), kept
 
 

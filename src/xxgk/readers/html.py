@@ -105,26 +105,43 @@ def read_html(data: bytes, name: str) -> Document:
 
     Raises `ReadError` for empty, binary or non-HTML data and for pages without text.
     """
-    text, encoding = decode(data, name)
+    # Word's repeated start tags are made bare in the page's bytes, before decoding: a GBK page
+    # then decodes in half the time (the attributes are most of its bytes). A "<", a quote or a
+    # ">" is never part of a multi-byte character in the encodings a page can be in (their
+    # trail bytes are 0x40 and up), and UTF-16/32 pages hold no ASCII "<td " to replace.
+    bared = _bare_repeated_tags(data) if len(data) >= _BARE_MIN else data
     if not sniff_html(data):
+        decode(data, name)  # empty or binary data: that problem, not "not HTML"
         raise ReadError(name, NOT_HTML)
     try:
-        bad_chars, may_hide = _scan_bytes(data, encoding)
-        # UTF-8 bytes that need no cleaning are parsed as they are: libxml2 then reads UTF-8
-        # directly instead of converting the decoded text back (same tree, same lines).
-        # (No U+FFFD in the text: the bytes were valid UTF-8, not decoded with replacements.)
-        raw = data if encoding == "utf-8" and not bad_chars and "\ufffd" not in text \
-            and not data.startswith(codecs.BOM_UTF8) else None
-        return _read(text, encoding, name, may_hide, bad_chars, raw)
+        try:
+            return _read_bytes(bared, name, bared is not data)
+        except _BareAsText:  # a start tag made bare was also text: the page as it is
+            return _read_bytes(data, name, False, bare=False)
     except RecursionError as err:
         raise ReadError(name, "HTML 嵌套过深 / HTML nested too deeply") from err
     except (lxml.etree.Error, ValueError) as err:
         raise ReadError(name, f"无法解析 HTML / cannot parse HTML ({err})") from err
 
 
+def _read_bytes(data: bytes, name: str, prebared: bool, bare: bool = True) -> Document:
+    text, encoding = decode(data, name)
+    bad_chars, may_hide = _scan_bytes(data, encoding)
+    # UTF-8 bytes that need no cleaning are parsed as they are: libxml2 then reads UTF-8
+    # directly instead of converting the decoded text back (same tree, same lines).
+    # (No U+FFFD in the text: the bytes were valid UTF-8, not decoded with replacements.)
+    raw = data if encoding == "utf-8" and not bad_chars and "\ufffd" not in text \
+        and not data.startswith(codecs.BOM_UTF8) else None
+    return _read(text, encoding, name, may_hide, bad_chars, raw, bare, prebared=prebared)
+
+
+class _BareAsText(Exception):
+    """A start tag made bare in the page's bytes may also have been text (`_bare_tag_in_text`)."""
+
+
 def _read(text: str, encoding: str, name: str, may_hide: bool = True,
           bad_chars: bool = True, utf8: bytes | None = None, bare: bool = True,
-          strip: bool = True) -> Document:
+          strip: bool = True, prebared: bool = False) -> Document:
     root, bared = _parse(text, bad_chars, utf8, bare)
     if root is None:
         raise ReadError(name, _empty_problem(text))
@@ -134,10 +151,12 @@ def _read(text: str, encoding: str, name: str, may_hide: bool = True,
     meta = _meta([el for el in page.skip_list if el.tag == "meta"])
     title = _page_title(next((el for el in page.skip_list if el.tag == "title" and el is not root),
                              None))
-    if bared and _bare_tag_in_text(root, meta, title):
+    if (bared or prebared) and _bare_tag_in_text(root, meta, title):
         # A start tag made bare was also text (raw text, a <meta> content): read the page as
         # it is. (A test of the tree and a few strings; a second parse only for such pages.)
         page = root = None
+        if prebared:
+            raise _BareAsText
         return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=False, strip=strip)
     meta["encoding"] = encoding
     flow = _Flow(page)
@@ -145,7 +164,8 @@ def _read(text: str, encoding: str, name: str, may_hide: bool = True,
         flow.walk(root, root)
     except _Unstripped:  # a table read with its inline markup stripped must be read as text
         page = flow = root = None
-        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=bare, strip=False)
+        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=bare, strip=False,
+                     prebared=prebared)
     blocks = _select_article(page, flow.placed, meta.get("article_title"))
     page._text_flow = None  # it refers back to the page: the tree is freed now, not by the GC
     if not blocks:
@@ -219,6 +239,7 @@ _BARE_SAMPLES = 8
 # hiding style can be spelled with character references), a "<" (not one tag).
 _BARE_UNSAFE = (b"span", b"hid", b"display", b"visib", b"height", b"&", b"<", b"\x00")
 _NO_BORDER_BYTES = re.compile(rb"border\s*:\s*none")
+_BARE_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Elements whose content libxml2 keeps as text (not skipped by the reader; <title> is read too).
 _RAW_TEXT_TAGS = ("xmp", "plaintext", "noembed", "noframes")
 
@@ -251,8 +272,10 @@ def _bare_safe(tag: bytes) -> bool:
     low = tag[1:].lower()
     if any([w in low for w in _BARE_UNSAFE]) or _NO_BORDER_BYTES.search(low):
         return False
-    if not low.isascii() and _NO_BORDER.search(low.decode("utf-8", "replace")):
-        return False  # "border:\u00a0none": a space to the reader's pattern, not to bytes'
+    if not low.isascii() and b"border" in low:
+        return False  # "border:\u00a0none" (a space to the reader's pattern, not to bytes')
+    if len(low.translate(None, _BARE_CONTROLS)) != len(low):
+        return False  # what the byte scans look for (`_scan_bytes`) stays in the page
     if low.count(b"'") % 2 or low.count(b'"') % 2:
         return False  # a quoted value holds the ">": the tag goes on
     return not low[:-1].rstrip().endswith(b"/")  # <p … />: an empty element to libxml2
