@@ -24,6 +24,9 @@ from .pieces import MARKS, Piece
 GapKind = Literal["none", "lost", "blank"]
 MAX_CANDIDATES = 4000
 EXTRA_GAPS = 1  # more blanks than the fewest tried for digits run together: see `_search`
+# Readings with the extra blank listed at most, per row: a long run has thousands, and listing
+# them all tripled the time of run-together text; a row with more has every cell in doubt.
+EXTRA_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,7 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
         for max_gaps in range(max(0, n - capacity), n + 1):
             found = _generate(tokens, cols, gap_kind, max_gaps, strict)
             found.sort(key=lambda c: c.cost)
+            truncated = False
             if resolve is None:
                 good = _distinct(found)
             else:
@@ -333,7 +337,9 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                 # fewer blanks, so those readings are candidates too (dearer by the blank's
                 # cost), for the equations across rows to choose or leave ambiguous.
                 for more_gaps in range(max_gaps + 1, min(n, max_gaps + EXTRA_GAPS) + 1):
-                    more = _generate(tokens, cols, gap_kind, more_gaps, strict)
+                    more = _generate(tokens, cols, gap_kind, more_gaps, strict, EXTRA_LIMIT)
+                    # Not all listed: the row's cells are all in doubt (`partial`, below).
+                    truncated = truncated or len(more) >= EXTRA_LIMIT
                     more.sort(key=lambda c: c.cost)
                     if resolve is not None:
                         extra = [r for c in _distinct(more) if (res := resolve(c)) is not None
@@ -348,7 +354,7 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                 # does not try them): they show that a blank total was possible, so that a
                 # choice the rules did not make is reported (an all-zero row whose blanks
                 # vanished: "0 0 0 0" may have left 总计 blank).
-                partial = len(found) >= MAX_CANDIDATES or len(good) > cap
+                partial = len(found) >= MAX_CANDIDATES or len(good) > cap or truncated
                 good = good[:cap]
                 out = good + [Candidate(c.slots, c.cost, aside=True) for c in unchecked
                               if _distinct_from(c, good)][:max(0, cap - len(good))]
@@ -452,7 +458,7 @@ def _layout(cols: list[ColumnSpec]) -> tuple[list[tuple[int, int] | None], list[
 
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
-              gaps: int, strict: bool = False) -> list[Candidate]:
+              gaps: int, strict: bool = False, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """Readings with exactly `gaps` gap cells; gaps may fall between the parts of a run, since a
     blank cell vanishes from running text wherever it was. `strict` keeps only readings whose
     total columns (`sum_of`) equal the sum of their parts, pruning as soon as a partial sum can
@@ -564,7 +570,7 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
     acc: list[Slot] = []  # the reading so far (one list, extended and shortened as the search goes)
 
     def gen(ti: int, off: int, ci: int, left: int, cost: float, psum: int | float) -> None:
-        if len(out) >= MAX_CANDIDATES:
+        if len(out) >= limit:
             return
         room = n - ci - left  # cells the tokens must fill from here
         cap = most[ti] - off
