@@ -587,7 +587,7 @@ def read_unoptimised(data: bytes, name: str = "t.html") -> Document:
 
     text, encoding = decode(data, name)
     bad_chars, may_hide = reader._scan_bytes(data, encoding)  # as `read_html` decides them
-    return reader._read(text, encoding, name, may_hide, bad_chars, bare=False, strip=False)
+    return reader._read(text, encoding, name, may_hide, bad_chars, strip=False)
 
 
 @functools.lru_cache(maxsize=None)

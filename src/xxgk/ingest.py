@@ -447,18 +447,14 @@ class IsolatedParser:
         self._pool: ParserPool | None = None
 
     def __call__(self, name: str, data: bytes) -> Parsed | Bad:
-        try:
-            seconds = per_file_seconds()
-        except XxgkError as e:
-            return Bad(name, e.problem)
         with self._lock:
             try:
-                if self._pool is not None and self._pool.seconds != seconds:
-                    self._pool.close()
-                    self._pool = None
                 if self._pool is None:
-                    self._pool = ParserPool(parse_one, 1, seconds, tasks=WORKER_TASKS)
+                    self._pool = ParserPool(parse_one, 1, per_file_seconds(), tasks=WORKER_TASKS)
+                seconds = self._pool.seconds
                 got = self._pool.result(self._pool.submit(name, data))
+            except XxgkError as e:  # $XXGK_PARSE_TIMEOUT is not a number of seconds
+                return Bad(name, e.problem)
             except Exception as e:  # the pool itself broke (no process could start): this file
                 self._close()       # fails, the next one gets a fresh process
                 return Bad(name, f"内部错误 internal error: {type(e).__name__}: {e}"[:300])

@@ -377,7 +377,7 @@ def _distinct_noting_lost(cands: list[Candidate]) -> list[Candidate]:
     duplicate had the cell lost and it has it printed, or the other way round (`doubtful`)."""
     kept: dict[tuple, tuple[Candidate, set[int]]] = {}
     for c in cands:
-        sig = tuple("?" if x.open else x.value for x in c.slots)
+        sig = signature(c)
         got = kept.get(sig)
         if got is None:
             kept[sig] = (c, set())
@@ -393,13 +393,19 @@ def _total(value: int | float | None, col: ColumnSpec) -> int | float | None:
 
 
 def _distinct_from(c: Candidate, others: list[Candidate]) -> bool:
-    sig = tuple("?" if x.open else x.value for x in c.slots)
-    return all(sig != tuple("?" if x.open else x.value for x in o.slots) for o in others)
+    sig = signature(c)
+    return all(sig != signature(o) for o in others)
 
 
 def _capacity(t: Piece) -> int:
     """How many cells a token can fill at most."""
     return _token_info(t.text)[2] if t.run else 1
+
+
+def signature(c: Candidate) -> tuple:
+    """What a reading says, cell by cell: its values, "?" where a cell is still open. Readings
+    with one signature are one reading (`_distinct`, whose loop spells it out: a hot path)."""
+    return tuple("?" if x.open else x.value for x in c.slots)
 
 
 def _distinct(cands: list[Candidate]) -> list[Candidate]:

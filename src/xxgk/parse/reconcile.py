@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from ..rules import Equation
-from .candidates import Candidate
+from .candidates import Candidate, signature
 
 # Bounds that keep a pathological page from running away: readings evaluated per report, the
 # readings of one row considered jointly (the cheapest, within COST_WINDOW of the cheapest).
@@ -529,8 +529,8 @@ def _interchangeable(rows: Mapping[str, RowChoice], s: "_Search", best: Solution
         if len(row.candidates) < 2:
             continue
         mine = [x.value for x in chosen.slots]
-        sig = _signature(chosen)
-        alts = [c for c in row.candidates if _signature(c) != sig]
+        sig = signature(chosen)
+        alts = [c for c in row.candidates if signature(c) != sig]
         if sum(x.raw is not None for x in chosen.slots) < 2:
             # A row printing one number, read as its total ("二、上年结转…数量 0"): that it might
             # be a detail cell under a total left blank is not reported.
@@ -572,10 +572,6 @@ def _interchangeable(rows: Mapping[str, RowChoice], s: "_Search", best: Solution
                 if repr(v) != repr(vals.get(k)):
                     got = ambiguous.setdefault(k, set())
                     got.update(x for x in (v, vals.get(k)) if x is not MISSING)
-
-
-def _signature(c: Candidate) -> tuple:
-    return tuple("?" if x.open else x.value for x in c.slots)
 
 
 def _broken(eqs: list[Equation], which: list[int], vals: Mapping[str, object]) -> int:

@@ -117,14 +117,14 @@ def read_html(data: bytes, name: str) -> Document:
         try:
             return _read_bytes(bared, name, bared is not data)
         except _BareAsText:  # a start tag made bare was also text: the page as it is
-            return _read_bytes(data, name, False, bare=False)
+            return _read_bytes(data, name, False)
     except RecursionError as err:
         raise ReadError(name, "HTML 嵌套过深 / HTML nested too deeply") from err
     except (lxml.etree.Error, ValueError) as err:
         raise ReadError(name, f"无法解析 HTML / cannot parse HTML ({err})") from err
 
 
-def _read_bytes(data: bytes, name: str, prebared: bool, bare: bool = True) -> Document:
+def _read_bytes(data: bytes, name: str, bared: bool) -> Document:
     text, encoding = decode(data, name)
     bad_chars, may_hide = _scan_bytes(data, encoding)
     # UTF-8 bytes that need no cleaning are parsed as they are: libxml2 then reads UTF-8
@@ -132,7 +132,7 @@ def _read_bytes(data: bytes, name: str, prebared: bool, bare: bool = True) -> Do
     # (No U+FFFD in the text: the bytes were valid UTF-8, not decoded with replacements.)
     raw = data if encoding == "utf-8" and not bad_chars and "\ufffd" not in text \
         and not data.startswith(codecs.BOM_UTF8) else None
-    return _read(text, encoding, name, may_hide, bad_chars, raw, bare, prebared=prebared)
+    return _read(text, encoding, name, may_hide, bad_chars, raw, bared=bared)
 
 
 class _BareAsText(Exception):
@@ -140,9 +140,10 @@ class _BareAsText(Exception):
 
 
 def _read(text: str, encoding: str, name: str, may_hide: bool = True,
-          bad_chars: bool = True, utf8: bytes | None = None, bare: bool = True,
-          strip: bool = True, prebared: bool = False) -> Document:
-    root, bared = _parse(text, bad_chars, utf8, bare)
+          bad_chars: bool = True, utf8: bytes | None = None, strip: bool = True,
+          bared: bool = False) -> Document:
+    """`bared`: the text is of bytes whose repeated start tags were made bare (`read_html`)."""
+    root = _parse(text, bad_chars, utf8)
     if root is None:
         raise ReadError(name, _empty_problem(text))
     page = _Page(root, may_hide, strip)
@@ -151,21 +152,17 @@ def _read(text: str, encoding: str, name: str, may_hide: bool = True,
     meta = _meta([el for el in page.skip_list if el.tag == "meta"])
     title = _page_title(next((el for el in page.skip_list if el.tag == "title" and el is not root),
                              None))
-    if (bared or prebared) and _bare_tag_in_text(root, meta, title):
-        # A start tag made bare was also text (raw text, a <meta> content): read the page as
-        # it is. (A test of the tree and a few strings; a second parse only for such pages.)
-        page = root = None
-        if prebared:
-            raise _BareAsText
-        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=False, strip=strip)
+    if bared and _bare_tag_in_text(root, meta, title):
+        # A start tag made bare was also text (raw text, a <meta> content): the page is read
+        # as it is. (A test of the tree and a few strings; a second parse only for such pages.)
+        raise _BareAsText
     meta["encoding"] = encoding
     flow = _Flow(page)
     try:
         flow.walk(root, root)
     except _Unstripped:  # a table read with its inline markup stripped must be read as text
         page = flow = root = None
-        return _read(text, encoding, name, may_hide, bad_chars, utf8, bare=bare, strip=False,
-                     prebared=prebared)
+        return _read(text, encoding, name, may_hide, bad_chars, utf8, strip=False, bared=bared)
     blocks = _select_article(page, flow.placed, meta.get("article_title"))
     page._text_flow = None  # it refers back to the page: the tree is freed now, not by the GC
     if not blocks:
@@ -190,10 +187,8 @@ def _is_traditional(text: str) -> bool:
     return changed >= 3 and changed >= 0.05 * cjk
 
 
-def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None,
-           bare: bool = False) -> tuple[Element | None, bool]:
-    """The tree of `text` (`utf8`: the same text as UTF-8 bytes, when the caller has them), and
-    whether repeated start tags were made bare for the parse (`bare`, `_bare_repeated_tags`)."""
+def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None) -> Element | None:
+    """The tree of `text` (`utf8`: the same text as UTF-8 bytes, when the caller has them)."""
     # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
     if _XML_DECL.match(text):
         text = _XML_DECL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
@@ -202,7 +197,7 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None,
         text = _BAD_CHARS.sub("", text)
         utf8 = None
     if not text or text.isspace():
-        return None, False
+        return None
     if utf8 is None:
         # libxml2 reads UTF-8 natively; given the text, lxml hands it over as UTF-16 (a page with
         # Chinese characters) for libxml2 to convert: encoding it here is 3 % faster in all.
@@ -210,19 +205,14 @@ def _parse(text: str, bad_chars: bool = True, utf8: bytes | None = None,
             utf8 = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: let lxml have the text
             pass
-    bared = False
-    if bare and utf8 is not None and len(utf8) >= _BARE_MIN:
-        parsed = _bare_repeated_tags(utf8)
-        bared = parsed is not utf8
-        utf8 = parsed
     # Plain lxml elements: lxml.html's element classes cost a Python lookup per element proxy.
     # No table of id attributes: nothing here looks elements up by id.
     parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
                                    collect_ids=False, encoding="utf-8" if utf8 is not None else None)
     try:
-        return lxml.etree.fromstring(utf8 if utf8 is not None else text, parser), bared
+        return lxml.etree.fromstring(utf8 if utf8 is not None else text, parser)
     except (lxml.etree.XMLSyntaxError, lxml.etree.ParserError):  # "Document is empty": only
-        return None, False  # comments or a cut-off tag
+        return None  # comments or a cut-off tag
 
 
 # Word repeats a few start tags with long attribute lists hundreds of times (every table cell:
