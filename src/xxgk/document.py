@@ -57,11 +57,12 @@ class Source(NamedTuple):
 
     def sub(self, start: int, end: int) -> "Source":
         """The source of a substring [start, end) of the text this source points at."""
+        # tuple.__new__: made in C (the parser narrows sources for every split of a digit run).
         if self.span is not None:
             base = self.span[0]
-            return Source(self.line, (base + start, base + end), self.path, self.page, self.bbox)
-        return Source(self.line, None if self.line is None else (start, end), self.path,
-                      self.page, self.bbox)
+            return _new(Source, (self.line, (base + start, base + end), self.path, self.page, self.bbox))
+        return _new(Source, (self.line, None if self.line is None else (start, end), self.path,
+                             self.page, self.bbox))
 
     def describe(self) -> str:
         """Human-readable location, e.g. "第57行 3–5" or an element path."""
@@ -73,6 +74,9 @@ class Source(NamedTuple):
         if self.path is not None:
             parts.append(self.path)
         return " ".join(parts)
+
+
+_new = tuple.__new__
 
 
 @dataclass(slots=True)

@@ -260,18 +260,28 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     found = _READINGS.get(key)
     if found is None:
         probes = [Piece(t.text, t.kind, _At(i), t.run) for i, t in enumerate(tokens)]  # type: ignore[arg-type]
-        found = tuple((tuple((x.value, x.raw, x.source.at if x.source is not None else None,
-                              x.lost, x.unreadable, x.unit, x.rule) for x in c.slots), c.cost, c.aside,
-                       c.partial, c.doubtful)
-                      for c in _search(probes, cols, gaps, resolve, cap))
+        # Readings share most of their cells: each distinct cell is stored once (`table`) and
+        # made once per call, the readings as indices into it.
+        table: dict[tuple, int] = {}
+        cands = []
+        for c in _search(probes, cols, gaps, resolve, cap):
+            index = []
+            for x in c.slots:
+                plain = (x.value, x.raw, x.source.at if x.source is not None else None,
+                         x.lost, x.unreadable, x.unit, x.rule)
+                # (0 == 0.0 == False: the type keeps a count's 0 apart from an amount's 0.0)
+                index.append(table.setdefault((type(x.value), plain), len(table)))
+            cands.append((tuple(index), c.cost, c.aside, c.partial, c.doubtful))
+        found = (tuple(plain for _, plain in table), tuple(cands))
         if len(_READINGS) >= _READINGS_LIMIT:
             _READINGS.clear()
         _READINGS[key] = found
     sources = [t.source for t in tokens]
-    return [Candidate(tuple([Slot(value, raw, _locate(at, sources), lost, unreadable, unit, rule)
-                             for value, raw, at, lost, unreadable, unit, rule in slots]), cost,
+    made = [Slot(value, raw, _locate(at, sources), lost, unreadable, unit, rule)
+            for value, raw, at, lost, unreadable, unit, rule in found[0]]
+    return [Candidate(tuple([made[i] for i in index]), cost,
                       aside=aside, partial=partial, doubtful=doubtful)
-            for slots, cost, aside, partial, doubtful in found]
+            for index, cost, aside, partial, doubtful in found[1]]
 
 
 _READINGS: dict[tuple, tuple] = {}
