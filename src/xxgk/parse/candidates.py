@@ -10,6 +10,7 @@ not the reader, choose among them (`reconcile`).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -253,12 +254,16 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     memo_key = getattr(resolve, "memo_key", None) if resolve is not None else ()
     if memo_key is None:  # a resolver that cannot say what it depends on: nothing remembered
         return _search(tokens, cols, gaps, resolve, cap)
-    # Rows recur (the same "0 0 — 0" in every report): their readings are searched once per
-    # printed form and remembered with each slot's source as a position in the tokens.
+    # Rows recur (the same "0 0 — 0" in every report and in many rows of a table): their readings
+    # are searched once per printed form and shape of the row's equations, and remembered with
+    # each slot's source as a position in the tokens and its rule as a position in the resolver's
+    # `memo_rules` (rows alike but for their cells' names share one entry).
     # (Keys of plain values only: the garbage collector stops tracking them.)
     key = (tuple([(t.text, t.kind, t.run) for t in tokens]), _columns_key(cols), gaps, memo_key, cap)
+    rules: tuple[str, ...] = getattr(resolve, "memo_rules", ()) if resolve is not None else ()
     found = _READINGS.get(key)
     if found is None:
+        rule_at = {r: i for i, r in enumerate(rules)}
         probes = [Piece(t.text, t.kind, _At(i), t.run) for i, t in enumerate(tokens)]  # type: ignore[arg-type]
         # Readings share most of their cells: each distinct cell is stored once (`table`) and
         # made once per call, the readings as indices into it.
@@ -268,16 +273,18 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
             index = []
             for x in c.slots:
                 plain = (x.value, x.raw, x.source.at if x.source is not None else None,
-                         x.lost, x.unreadable, x.unit, x.rule)
+                         x.lost, x.unreadable, x.unit, None if x.rule is None else rule_at[x.rule])
                 # (0 == 0.0 == False: the type keeps a count's 0 apart from an amount's 0.0)
                 index.append(table.setdefault((type(x.value), plain), len(table)))
             cands.append((tuple(index), c.cost, c.aside, c.partial, c.doubtful))
         found = (tuple(plain for _, plain in table), tuple(cands))
-        if len(_READINGS) >= _READINGS_LIMIT:
-            _READINGS.clear()
+        if len(_READINGS) >= _READINGS_LIMIT:  # the older half goes (dicts keep insertion order)
+            for old in list(itertools.islice(_READINGS, _READINGS_LIMIT // 2)):
+                del _READINGS[old]
         _READINGS[key] = found
     sources = [t.source for t in tokens]
-    made = [Slot(value, raw, _locate(at, sources), lost, unreadable, unit, rule)
+    made = [Slot(value, raw, _locate(at, sources), lost, unreadable, unit,
+                 None if rule is None else rules[rule])
             for value, raw, at, lost, unreadable, unit, rule in found[0]]
     return [Candidate(tuple([made[i] for i in index]), cost,
                       aside=aside, partial=partial, doubtful=doubtful)
@@ -290,24 +297,25 @@ _READINGS_LIMIT = 4096
 
 class _At:
     """A stand-in source while a row's readings are searched for the memo: token `i`'s source,
-    narrowed by `Source.sub` calls (recorded, replayed on the real source)."""
+    narrowed by `Source.sub` calls (composed into one: a substring of a substring is a substring,
+    replayed on the real source)."""
 
     __slots__ = ("at",)
 
-    def __init__(self, i: int, chain: tuple[tuple[int, int], ...] = ()):
-        self.at = (i, chain)
+    def __init__(self, i: int, span: tuple[int, int] | None = None):
+        self.at = (i, span)
 
     def sub(self, start: int, end: int) -> "_At":
-        return _At(self.at[0], self.at[1] + ((start, end),))
+        span = self.at[1]
+        return _At(self.at[0], (start, end) if span is None else (span[0] + start, span[0] + end))
 
 
-def _locate(at: tuple[int, tuple[tuple[int, int], ...]] | None, sources: list[Source]) -> Source | None:
+def _locate(at: tuple[int, tuple[int, int] | None] | None, sources: list[Source]) -> Source | None:
     if at is None:
         return None
     source = sources[at[0]]
-    for start, end in at[1]:
-        source = source.sub(start, end)
-    return source
+    span = at[1]
+    return source if span is None else source.sub(span[0], span[1])
 
 
 def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
@@ -321,11 +329,12 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
     # (the row's own equations); real reports with a wrong total fall back to every split.
     strict_first = resolve is not None and any(c.sum_of for c in cols) and \
         sum(1 for t in tokens if t.run) > 0
+    parts_at: dict = {}  # the parts of the runs, made once for every `_generate` below
     for strict in ((True, False) if strict_first else (False,)):
         unchecked: list[Candidate] = []
         fallback: list[Candidate] = []
         for max_gaps in range(max(0, n - capacity), n + 1):
-            found = _generate(tokens, cols, gap_kind, max_gaps, strict)
+            found = _generate(tokens, cols, gap_kind, max_gaps, strict, parts_at=parts_at)
             found.sort(key=lambda c: c.cost)
             truncated = False
             if resolve is None:
@@ -347,7 +356,7 @@ def _search(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                 # fewer blanks, so those readings are candidates too (dearer by the blank's
                 # cost), for the equations across rows to choose or leave ambiguous.
                 for more_gaps in range(max_gaps + 1, min(n, max_gaps + EXTRA_GAPS) + 1):
-                    more = _generate(tokens, cols, gap_kind, more_gaps, strict, EXTRA_LIMIT)
+                    more = _generate(tokens, cols, gap_kind, more_gaps, strict, EXTRA_LIMIT, parts_at)
                     # Not all listed: the row's cells are all in doubt (`partial`, below).
                     truncated = truncated or len(more) >= EXTRA_LIMIT
                     more.sort(key=lambda c: c.cost)
@@ -430,19 +439,24 @@ def _distinct(cands: list[Candidate]) -> list[Candidate]:
 
 
 _LAYOUTS: dict[int, tuple[list[ColumnSpec], tuple]] = {}
-_COLUMN_KEYS: dict[int, tuple[list[ColumnSpec], tuple]] = {}
+_COLUMN_KEYS: dict[int, tuple[list[ColumnSpec], int]] = {}
 
 
-def _columns_key(cols: list[ColumnSpec]) -> tuple:
-    """The columns as plain values (for the readings memo), made once per list of columns."""
+def _columns_key(cols: list[ColumnSpec]) -> int:
+    """The columns as a number standing for their plain values (for the readings memo: a key
+    hashed at every call), found once per list of columns."""
     got = _COLUMN_KEYS.get(id(cols))
     if got is not None and got[0] is cols:
         return got[1]
-    key = tuple((c.kind, c.default_unit, c.typical, c.gap_cost, c.sum_of, c.blank_total) for c in cols)
+    plain = tuple((c.kind, c.default_unit, c.typical, c.gap_cost, c.sum_of, c.blank_total) for c in cols)
+    key = _COLUMN_KINDS.setdefault(plain, len(_COLUMN_KINDS))  # few: the tables' column lists
     if len(_COLUMN_KEYS) >= 256:
         _COLUMN_KEYS.clear()
     _COLUMN_KEYS[id(cols)] = (cols, key)  # the list is kept: its id is not reused meanwhile
     return key
+
+
+_COLUMN_KINDS: dict[tuple, int] = {}
 
 
 def _layout(cols: list[ColumnSpec]) -> tuple[list[tuple[int, int] | None], list[bool], list[bool], list[int]]:
@@ -474,7 +488,10 @@ def _layout(cols: list[ColumnSpec]) -> tuple[list[tuple[int, int] | None], list[
 
 
 def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
-              gaps: int, strict: bool = False, limit: int = MAX_CANDIDATES) -> list[Candidate]:
+              gaps: int, strict: bool = False, limit: int = MAX_CANDIDATES,
+              parts_at: dict[tuple[int, int, int], tuple[list[tuple[int, Slot, float]],
+                                                         Iterator[tuple[int, Slot, float]]]] | None = None
+              ) -> list[Candidate]:
     """Readings with exactly `gaps` gap cells; gaps may fall between the parts of a run, since a
     blank cell vanishes from running text wherever it was. `strict` keeps only readings whose
     total columns (`sum_of`) equal the sum of their parts, pruning as soon as a partial sum can
@@ -576,8 +593,8 @@ def _generate(tokens: list[Piece], cols: list[ColumnSpec], gap_kind: GapKind,
                 return False
         return True
 
-    parts_at: dict[tuple[int, int, int], tuple[list[tuple[int, Slot, float]],
-                                               Iterator[tuple[int, Slot, float]]]] = {}
+    if parts_at is None:  # (what a part is depends only on the tokens and the columns' classes)
+        parts_at = {}
     # Strict search: states known to complete no reading. What a state can still produce depends
     # only on where it is (token, offset, column, gaps left) and, for the pruning, on the sum of
     # its group's parts placed so far; a dead state reached again along another path (the splits

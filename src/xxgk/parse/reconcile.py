@@ -635,20 +635,7 @@ def _local(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> tuple[list[Equat
     return local, _index(local)
 
 
-_EQUATION_SETS: dict[int, tuple[tuple[Equation, ...], int]] = {}
-_EQUATION_TOKENS = itertools.count()
-
-
-def _equations_token(eqs: tuple[Equation, ...]) -> int:
-    """A number standing for one tuple of equations (kept alive here, so its id stays its own;
-    never given to another): memo keys of plain values, which the garbage collector does not
-    track."""
-    got = _EQUATION_SETS.get(id(eqs))
-    if got is None or got[0] is not eqs:
-        if len(_EQUATION_SETS) >= 256:
-            _EQUATION_SETS.clear()
-        got = _EQUATION_SETS[id(eqs)] = (eqs, next(_EQUATION_TOKENS))
-    return got[1]
+_SHAPES: dict[tuple, int] = {}  # the shapes of rows' equations (few: one per kind of row)
 
 
 @functools.lru_cache(maxsize=1024)  # one per row of each edition: made once
@@ -658,12 +645,10 @@ def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
     cannot hold, else return it with the lost cells they determine filled in (so readings that
     differ only in where an all-zero row lost its cell become one), and whether every equation
     applied (a blank 总计 leaves H2 unchecked)."""
-    cached: list[tuple[list[Equation], dict[str, list[int]]]] = []
+    local, by_cell = _local(keys, eqs)
+    index = {k: i for i, k in enumerate(keys)}
 
     def resolve(c: Candidate) -> tuple[Candidate, bool] | None:
-        if not cached:  # a row printed in full is never resolved: its equations found lazily
-            cached.append(_local(keys, eqs))
-        local, by_cell = cached[0]
         vals: dict = {k: (LOST if x.lost else x.value) for k, x in zip(keys, c.slots)}
         inferred: dict[str, str] = {}
         if propagate(local, by_cell, vals, inferred, set(), range(len(local)), None):
@@ -672,11 +657,16 @@ def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
         if not inferred:
             return c, full
         slots = list(c.slots)
-        index = {k: i for i, k in enumerate(keys)}
         for k, rule in inferred.items():
             slots[index[k]] = replace(slots[index[k]], value=vals[k], rule=rule)
         return Candidate(tuple(slots), c.cost), full
 
-    # What the result depends on besides the reading: for `candidates.readings` to remember it.
-    resolve.memo_key = (keys, _equations_token(eqs))  # type: ignore[attr-defined]
+    # What the result depends on besides the reading, for `candidates.readings` to remember it:
+    # the row's equations by column position (rows alike in shape share what is remembered), and
+    # the rule each names, by position in that list.
+    # ("row": not the () of no resolver at all; the shape as a number: the key is hashed often.)
+    shape = tuple((tuple(index[k] for k in e.plus), tuple(index[k] for k in e.minus),
+                   None if e.optional is None else index[e.optional]) for e in local)
+    resolve.memo_key = ("row", _SHAPES.setdefault(shape, len(_SHAPES)))  # type: ignore[attr-defined]
+    resolve.memo_rules = tuple(e.id for e in local)  # type: ignore[attr-defined]
     return resolve
