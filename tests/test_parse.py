@@ -172,6 +172,18 @@ def test_a_lost_cell_the_rules_determine_is_inferred() -> None:
     assert cell.rule.startswith(("H1", "H2"))
 
 
+def test_rows_printed_alike_each_name_their_own_rule() -> None:
+    # 一 and 二 print the same tokens and lose the same total: their readings are searched once
+    # (remembered by the shape of the row's equation), yet each inferred total names its own row.
+    rows = {"new_received": ["5", "2", "0", "0", "0", "0"], "carried_over": ["5", "2", "0", "0", "0", "0"],
+            "granted": ["10", "4", "0", "0", "0", "0", "14"],
+            "total_processed": ["10", "4", "0", "0", "0", "0", "14"]}
+    report = parse_document(_pdf_doc(rows))
+    for row in ("new_received", "carried_over"):
+        cell = report.cells[f"t3.{row}.total"]
+        assert (cell.value, cell.status, cell.rule) == (7, "inferred", f"H2:{row}")
+
+
 def test_lost_cells_the_rules_cannot_determine_stay_missing() -> None:
     # Two cells of 一 are lost and 四 (carried forward) lost the same two columns: every split of
     # the difference satisfies the equations, so no number may be written.
