@@ -351,6 +351,30 @@ def test_a_file_that_hangs_fails_after_the_time_limit(db_url, tmp_path, monkeypa
         assert lib.count_reports() == 10
 
 
+def _loop_forever() -> None:
+    """A parser stuck in a loop of its own (in Python: the alarm gets through)."""
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("workers", [1, 4])  # --workers 1, and a batch too small for processes
+def test_a_small_batch_parsed_in_process_has_the_time_limit_too(tmp_path, monkeypatch, workers):
+    files = corpus(tmp_path / "batch", 4)
+    slow = files[1]
+    monkeypatch.setenv(ingest.TIMEOUT_VAR, "1")
+    monkeypatch.setattr(ingest, "report_from_bytes", _parser_that({
+        slow.name: _loop_forever}))
+    previous = signal.getsignal(signal.SIGALRM)
+    with Library.open(f"sqlite:///{tmp_path / 'l.db'}") as lib:
+        started = time.monotonic()
+        s = lib.ingest([tmp_path / "batch"], workers=workers)
+        assert time.monotonic() - started < 30
+        assert s.ingested == 3
+        assert dict(s.failed) == {str(slow): "解析超时（超过 1 秒）/ parsing took longer than 1 s"}
+        assert lib.count_reports() == 3
+    assert signal.getsignal(signal.SIGALRM) is previous  # the caller's handler is back
+
+
 def test_the_time_limit_must_be_a_number_of_seconds(tmp_path, monkeypatch):
     monkeypatch.setenv(ingest.TIMEOUT_VAR, "soon")
     with pytest.raises(ingest.XxgkError, match="XXGK_PARSE_TIMEOUT"):

@@ -1,7 +1,8 @@
 """Batch ingest: files, folders and zip archives → the library.
 
 Reading and checking (the slow part) runs in parser processes (`workers > 1`, see
-`xxgk.parser_pool`); one writer in this process stores each report in its own transaction, so
+`xxgk.parser_pool`; a small batch in this process, under the same time limit where an alarm can
+end it); one writer in this process stores each report in its own transaction, so
 killing the process loses only the report in flight, and running the same command again resumes
 (files already stored are duplicates by sha256). A file that cannot be read, that crashes its
 parser process or takes longer than the time limit costs one failure line and the batch goes on;
@@ -32,7 +33,7 @@ from .errors import ReadError, XxgkError
 from .load import read_file, report_from_bytes
 from .model import Report
 from .parse import meta
-from .parser_pool import DEPTH, Lost, ParserPool, warm_up
+from .parser_pool import DEPTH, Lost, ParserPool, parse_in_process, warm_up
 from .readers import MAX_BYTES
 from .readers.zipsafe import MAX_RATIO, RATIO_FLOOR, open_zip, read_member
 from .store import agencies as agency_rules
@@ -391,7 +392,8 @@ def ingest(lib: "Library", paths: Sequence[str | Path], *, workers: int = 1,
             if isinstance(job, IngestResult):
                 finished(job)
             else:
-                finished(ing.save(parse_one(job.name, job.data), job.state))
+                got = parse_in_process(parse_one, job.name, job.data, seconds)
+                finished(ing.save(from_lost(got, seconds) if isinstance(got, Lost) else got, job.state))
     else:
         _pooled(ing, todo(), workers, seconds, finished)
     summary.seconds = time.perf_counter() - started

@@ -32,6 +32,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -85,15 +86,35 @@ def _serve(parse: Parse, seconds: float, jobs: mpc.Connection, results: mpc.Conn
         if not message:
             return
         name, data = pickle.loads(message)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            try:
-                result = parse(name, data)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        except Timeout:
-            result = Lost(name, "timeout")
+        result = _timed(parse, name, data, seconds)
         results.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _timed(parse: Parse, name: str, data: bytes, seconds: float) -> Any:
+    """`parse(name, data)`, or `Lost(name, "timeout")` when the SIGALRM handler `_alarm` ends it
+    after `seconds`."""
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return parse(name, data)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except Timeout:
+        return Lost(name, "timeout")
+
+
+def parse_in_process(parse: Parse, name: str, data: bytes, seconds: float) -> Any:
+    """`parse(name, data)` in this process (a batch too small to start parser processes for),
+    with the same time limit where an alarm can be had (the main thread): a file that keeps the
+    parser busy in Python fails after `seconds`. A hang in C code is not ended here; parser
+    processes end those too."""
+    if threading.current_thread() is not threading.main_thread():
+        return parse(name, data)  # (signals reach the main thread only)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        return _timed(parse, name, data, seconds)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 # -- the parent's side ----------------------------------------------------------------------------
