@@ -427,6 +427,9 @@ CRAWLED = [
     "crawl_amount_unit_in_header_2019.txt",  # "采购项目数量采购总金额（元）政府集中采购46件251000"
     "crawl_dash_then_sign_2019.txt",       # "行政事业性收费—-1": a blank, then 本年增/减 -1
     "crawl_two_blocks_one_piece_2021.txt",  # "行政许可 第二十条第（六）项…行政处罚１２３４５６７"
+    # A browser's copy, table 4 "\t0\t3…\t0\t": blank first and last cells, or stray edge
+    # fields around two lost cells (PDF text)? The text cannot say: "0" or blank stays in doubt.
+    "webcopy_t4_blank_edges_2021.txt",
 ]
 
 

@@ -469,6 +469,11 @@ def observe_t4(lines: list[Line]) -> Observed | None:
             kinds = "".join("e" if t.kind == "empty" else "v" for t in every)
             if len(every) == T4_CELLS and re.search("ve+v", kinds):  # not only stray edge fields
                 toks, line_reliable = every, True
+            elif len(every) == T4_CELLS and "e" in kinds:
+                # Empty fields at the edges only: stray ones around lost cells (PDF text) or the
+                # table's own blank first or last cell (a browser's copy). Which, the text cannot
+                # say: where a reading places a lost cell instead of a printed value stays in doubt.
+                blank_fields = True
         if not toks:
             continue
         tokens.extend(toks)
