@@ -91,28 +91,46 @@ def _keys(e: Equation) -> tuple[str, ...]:
 _EQ_KEYS: dict[Equation, tuple[str, ...]] = {}
 
 
-def _solve_one(e: Equation, vals: dict, lost: list[str]) -> tuple[str, object]:
-    """Outcome of one equation given `vals`: ("wait"|"ok"|"broken"|"set", value)."""
-    r = _residual(e, vals)
+def _solve_one(e: Equation, vals: dict) -> tuple[str, object, list[str]]:
+    """Outcome of one equation given `vals`: ("wait"|"ok"|"broken"|"set", value, its lost
+    cells). One pass over its cells: the search's inner loop."""
+    plus = minus = 0
+    lost: list[str] = []
+    for k in e.plus:
+        v = vals.get(k)
+        if v is LOST:
+            lost.append(k)
+        elif v:
+            plus += v
+    lost_plus = len(lost)
+    for k in e.minus:
+        v = vals.get(k)
+        if v is LOST:
+            lost.append(k)
+        elif v:
+            minus += v
+    r = plus - minus
+    if isinstance(r, float):
+        r = round(r, 6)
     if not lost:
-        return ("ok", None) if abs(r) < 1e-6 else ("broken", None)
-    same_side = all(k in e.plus for k in lost) or all(k in e.minus for k in lost)
-    need = -r if lost[0] in e.plus else r
+        return ("ok", None, lost) if abs(r) < 1e-6 else ("broken", None, lost)
+    same_side = lost_plus == 0 or lost_plus == len(lost)
+    need = -r if lost_plus else r
     if len(lost) == 1:
         v = need
         if isinstance(v, float) and abs(v - round(v)) < 1e-6:
             v = int(round(v))
         if v < 0 or isinstance(v, float):
-            return ("broken", None)  # no non-negative integer satisfies it
-        return ("set", v)
+            return ("broken", None, lost)  # no non-negative integer satisfies it
+        return ("set", v, lost)
     if same_side:
         # Lost cells on one side add up to what the rest leaves; counts are non-negative, so a
         # zero sum pins every one of them to 0 and a negative one cannot be.
         if abs(need) < 1e-6:
-            return ("set", 0)
+            return ("set", 0, lost)
         if need < 0:
-            return ("broken", None)
-    return ("wait", None)
+            return ("broken", None, lost)
+    return ("wait", None, lost)
 
 
 def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict, inferred: dict,
@@ -132,20 +150,18 @@ def propagate(eqs: list[Equation], by_cell: Mapping[str, list[int]], vals: dict,
         if i in checked:
             continue
         e = eqs[i]
-        keys = _keys(e)
         if waiting is not None:
             if i in waiting:
                 continue
         elif row_keys is not None:
             if not vals.keys() >= row_keys[i]:
                 continue
-        elif pending is not None and any(pending(k) for k in keys):
+        elif pending is not None and any(pending(k) for k in _keys(e)):
             continue
         if e.optional is not None and vals.get(e.optional) is None:
             checked.add(i)  # a blank total: "not filled"
             continue
-        lost = [k for k in keys if vals.get(k) is LOST]
-        state, value = _solve_one(e, vals, lost)
+        state, value, lost = _solve_one(e, vals)
         if state == "wait":
             continue
         checked.add(i)
