@@ -479,3 +479,38 @@ def test_crawled_text_has_no_silent_wrong_cell(name: str) -> None:
 def test_crawled_text_readings_the_rules_settle(name: str, cells: dict[str, object]) -> None:
     report = parse_document(read_path(UNSEEN / name))
     assert {k: report.cells[k].value for k in cells} == cells
+
+
+def test_traditional_units_and_jian_are_values_in_text_and_grid_lines() -> None:
+    """萬/億/減 read as 万/亿/减 (most lines hold none: they are looked for before translating)."""
+    from xxgk.parse.pieces import grid_line, text_line
+
+    pieces = text_line("采购金额1.8億元，減 232件", Source(1)).pieces
+    assert [(p.text, p.kind) for p in pieces] == [
+        ("采购金额", "label"), ("1.8億元", "value"), ("，", "label"), ("減 232件", "value")]
+    assert [(p.text, p.kind) for p in text_line("收费金额 3萬元", Source(1)).pieces] == [
+        ("收费金额 ", "label"), ("3萬元", "value")]
+    row = [GridCell(t, Source(1)) for t in ("（一）予以公开", "1.8億元", "減 3", "", "2 3")]
+    line = grid_line(row, 0, True, True)
+    assert [(p.text, p.kind, p.col) for p in line.pieces] == [
+        ("（一）予以公开", "label", 0), ("1.8億元", "value", 1), ("減 3", "value", 2),
+        ("", "empty", 3), ("2", "value", 4), ("3", "value", 4)]
+    # A grid line's label and value pieces, sorted when it was made; each call a list of its own.
+    assert [p.text for p in line.labels()] == ["（一）予以公开"]
+    assert [p.text for p in line.values()] == ["1.8億元", "減 3", "2", "3"]
+    line.values().clear()
+    assert len(line.values()) == 4
+
+
+def test_headings_found_before_and_after_normalisation() -> None:
+    """A line starting with a Han character other than 第/一…六 is not a heading (its NFKC form
+    is not needed); a Kangxi radical "⼀" is normalised to 一 and starts one."""
+    from xxgk.parse.pieces import lines_of
+    from xxgk.parse.sections import find_headings
+
+    printed = ["⼀、總體情況", "我们在一、二两方面做了工作", "二、主动公开政府信息情况",
+               "三、收到和处理政府信息公开申请情况", "第四部分 政府信息公开行政复议、行政诉讼情况",
+               "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    doc = Document("t.txt", "text", [Paragraph(t, Source(i + 1)) for i, t in enumerate(printed)])
+    found = find_headings(lines_of(doc), editions.get(editions.EDITION_KEYS[-1]))
+    assert {n: h.line for n, h in found.items()} == {1: 0, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xxgk.document import Document, GridCell, Paragraph, Table
+from xxgk.document import Document, GridCell, Paragraph, Source, Table
 from xxgk.errors import ReadError
 from xxgk.readers.encoding import EMPTY
 from xxgk.readers.html import NO_TEXT, NOT_HTML, TRUNCATED, read_html
@@ -673,3 +673,36 @@ def test_table_stripped_then_read_as_text_reads_the_page_again() -> None:
     doc = read_html(data, "t.html")
     assert repr(doc) == repr(read_unoptimised(data))
     assert not doc.tables()
+
+
+def test_blank_text_before_a_line_and_a_table_inside_a_table() -> None:
+    """Blank text and blank inline elements before a line's first letter leave its text and
+    source line alone; of two tables side by side, the one holding a table is read as text."""
+    data = html("""<p>一、总体情况</p>
+<div>
+  <span> </span>
+  第一段文字<b>加粗</b></div>
+<div>\n <a href="#"> </a>\n <a href="#">链接</a>之后</div>
+<pre>
+  \n  甲行\n\n乙行</pre>
+<p>二、主动公开政府信息情况</p>
+<table><tr><td>第二十条</td><td>1</td></tr><tr><td>规章</td><td>2</td></tr></table>
+<table><tr><td>说明<table><tr><td>本年新收</td><td>3</td></tr><tr><td>上年结转</td><td>4</td></tr></table></td>
+<td>外</td></tr><tr><td>行</td><td>列</td></tr></table>""")
+    doc = read_html(data, "t.html")
+    assert [(p.text, p.source.line) for p in doc.paragraphs()] == [
+        ("一、总体情况", 2), ("第一段文字加粗", 5), ("链接之后", 8), ("甲行", 11), ("乙行", 13),
+        ("二、主动公开政府信息情况", 14), ("说明", 16), ("外", 17), ("行", 17), ("列", 17)]
+    first, inner = doc.tables()
+    assert [[c.text for c in row] for row in first.rows] == [["第二十条", "1"], ["规章", "2"]]
+    assert [[c.text for c in row] for row in inner.rows] == [["本年新收", "3"], ["上年结转", "4"]]
+    assert inner.source.path == "/html/body/table[2]/tr[1]/td[1]/table[1]"
+
+
+def test_section_heading_markers() -> None:
+    from xxgk.readers.html import _is_marker
+
+    for heading in ("⼀、總體情況", "（四）存在的主要问题", "四、存在的主要问题", "2. 主动公开"):
+        assert _is_marker(Paragraph(heading, Source(1))), heading
+    for other in ("發佈時間：2020-03-06", "政府信息公开工作年度报告", "一年来，我们做了工作"):
+        assert not _is_marker(Paragraph(other, Source(1))), other

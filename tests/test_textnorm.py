@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import unicodedata
+
 from xxgk import textnorm
-from xxgk.textnorm import fold
+from xxgk.textnorm import fold, nfkc_lines
 
 
 @given(st.text(alphabet="（一）政府信息公開處理 　,，、:：—-12３４abcＡ\u00a0\u200b\n", max_size=260))
@@ -33,3 +35,17 @@ def test_a_full_cache_is_emptied_and_filled_again() -> None:
     assert fold("（三）不予公开") == "三不予公开"  # a miss on a full cache: cleared, then kept
     assert len(cache) == 1 and cache["（三）不予公开"] == "三不予公开"
     cache.clear()
+
+
+# Characters whose NFKC form depends on their neighbours (combining marks that compose or reorder,
+# Hangul jamo, half-width voiced marks) or expands (circled and parenthesised numbers, ligatures).
+_NORMALISING = ("a e\u0301\u0308\u0344\u0323\u0f73\u0f71\u0f72\u1100\u1161\u11a8\uac00"
+                "\uff76\uff9e\u3099\u304b\u00a8\u00b4\u2460\u3220\u2474\ufb01\u2f00\uff11"
+                "\u3000\u00a0（）一中\r\n")
+
+
+@given(st.text(alphabet=_NORMALISING, max_size=60))
+@settings(max_examples=500, deadline=None)
+def test_nfkc_line_by_line_is_nfkc_of_the_whole(text: str) -> None:
+    """A line break composes with nothing, so normalising each line gives the text's NFKC form."""
+    assert nfkc_lines(text) == unicodedata.normalize("NFKC", text)

@@ -95,6 +95,15 @@ def _nfkc_short(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def nfkc_lines(text: str) -> str:
+    """`nfkc` of a text of lines, normalised line by line: the same string (a line break is a
+    starter that composes with nothing, so normalisation never reaches across it), made of the
+    lines' remembered forms (a narrative's lines were normalised when it was parsed)."""
+    if "\n" not in text:
+        return nfkc(text)
+    return "\n".join(map(nfkc, text.split("\n")))
+
+
 class _Folded(dict):
     """`fold` of short texts, remembered: labels and cells recur in every report, and the parser
     folds some 500 texts per report. A hit is one dictionary lookup in C, without a Python call."""

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Finding, Number, Report, Section, Severity
-from ..textnorm import fold, nfkc
+from ..textnorm import fold, nfkc_lines
 from .context import Context
 from .deadline import agency_kind
 from .labels import num, plain
@@ -223,7 +223,7 @@ def _quotable(sentence: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(nfkc(text)) if s.strip()]
+    return [s.strip() for s in _SENTENCE_END.split(nfkc_lines(text)) if s.strip()]
 
 
 def _elsewhen(sentence: str, year: int | None) -> bool:
@@ -245,10 +245,13 @@ _NEEDS = {"new_received": "申请", "granted": "予以公开", "partially_grante
           "normative_docs": "规范性文件"}
 
 
+_TARGET_NEEDS = tuple((t, _NEEDS.get(t.key)) for t in TARGETS)
+_BY_KEY = {t.key: t for t in TARGETS}
+
+
 def _sentence_quotes(section: Section, sentence: str, scope: str) -> list[Quote]:
     out = []
-    for t in TARGETS:
-        needs = _NEEDS.get(t.key)
+    for t, needs in _TARGET_NEEDS:
         if needs is not None and needs not in sentence:
             continue
         if t.forbid is not None and t.forbid.search(sentence):
@@ -264,13 +267,14 @@ def _sentence_quotes(section: Section, sentence: str, scope: str) -> list[Quote]
             n = cn_number(m.group("n"))
             if n is not None:
                 out.append(Quote(t, n, section.key, sentence, scope))
-    out += _zero_quotes(section, sentence, scope)
+    if "未" in sentence or "没有" in sentence:  # what both zero phrasings start with
+        out += _zero_quotes(section, sentence, scope)
     return out
 
 
 def _zero_quotes(section: Section, sentence: str, scope: str) -> list[Quote]:
     out = []
-    by_key = {t.key: t for t in TARGETS}
+    by_key = _BY_KEY
     for clause in re.split(r"[，,]", sentence):
         clause = clause.strip()
         m = _ZERO_RECEIVED.search(clause)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import values as cellvalues
+from ..editions import Edition
 from ..model import Cell, Finding
 from .context import Context
 from .labels import cell_zh, num, plain
@@ -40,13 +41,29 @@ def units(ctx: Context) -> list[Finding]:
     """P6: amounts in 万元, printed in the header's unit, and of a plausible size."""
     r = ctx.report
     out: list[Finding] = []
-    for key, spec in r.spec.cells.items():
+    for key, header_unit in _money_cells(r.spec):
         cell = r.cells.get(key)
-        if spec.kind != "money" or cell is None or cell.value is None:
+        if cell is None or cell.value is None:
             continue
-        header = _HEADER_UNIT.search(spec.label)
-        out += _unit_findings(r.edition, key, cell, header.group(1) if header else None)
+        out += _unit_findings(r.edition, key, cell, header_unit)
     return out
+
+
+_MONEY: dict[int, tuple[Edition, list[tuple[str, str | None]]]] = {}
+
+
+def _money_cells(ed: Edition) -> list[tuple[str, str | None]]:
+    """The edition's amount cells, in order, with the unit their column header prints. Made once
+    per edition object (looked up by identity; the object is kept, so its id is not reused)."""
+    got = _MONEY.get(id(ed))
+    if got is None or got[0] is not ed:
+        cells = []
+        for key, spec in ed.cells.items():
+            if spec.kind == "money":
+                header = _HEADER_UNIT.search(spec.label)
+                cells.append((key, header.group(1) if header else None))
+        got = _MONEY[id(ed)] = (ed, cells)
+    return got[1]
 
 
 def _unit_findings(ed: str, key: str, cell: Cell, header_unit: str | None) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .. import editions
@@ -46,7 +47,9 @@ def sections_present(ctx: Context) -> list[Finding]:
         len(r.spec.sections), len(r.spec.sections) - len(missing))]
 
 
+@functools.lru_cache(maxsize=1024)
 def _core(heading: str) -> str:
+    """A heading without its numbering, folded (headings recur: remembered)."""
     return _NUMBERING.sub("", fold(heading))
 
 

@@ -13,7 +13,7 @@ from .pieces import Line
 
 
 def detect(lines: list[Line], year: int | None) -> tuple[str, list[str]]:
-    text = "".join([fold(p.text) for ln in lines for p in ln.pieces if p.kind == "label"])
+    text = "".join([fold(p.text) for ln in lines for p in ln.labels()])
     scores: dict[str, list[str]] = {}
     for ed in editions.all_editions():
         scores[ed.key] = [m for m in ed.markers if fold(m) in text]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from ..textnorm import nfkc, simplify, to_simplified
@@ -29,8 +30,8 @@ def _is_title(text: str) -> bool:
 
 def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
     """The title ("…政府信息公开工作年度报告"), possibly printed over two lines, and its line index."""
-    paras = [(i, ln.text.strip()) for i, ln in enumerate(lines[: limit * 3])
-             if not ln.grid and ln.text.strip()]
+    stripped = ((i, ln.text.strip()) for i, ln in enumerate(lines[: limit * 3]) if not ln.grid)
+    paras = [(i, text) for i, text in stripped if text]
     for k, (i, text) in enumerate(paras[:limit]):
         prev = paras[k - 1][1] if k > 0 else ""
         joinable = 0 < len(prev) < 40 and not re.search(r"[。；，>：:]", prev)
@@ -50,6 +51,13 @@ def find_title(lines: list[Line], limit: int = 12) -> tuple[str | None, int]:
 def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
+    return _agency_from_title(title)
+
+
+@functools.lru_cache(maxsize=1024)
+def _agency_from_title(title: str) -> str | None:
+    """(Remembered: the parser asks for the title's agency when it finds the title and again
+    for the report; titles recur in a batch.)"""
     t = re.sub(r"\s+", "", nfkc(title))
     if simplify(t).startswith("关于"):
         t = t[2:]
@@ -81,7 +89,7 @@ def as_simplified(name: str | None) -> str | None:
 
 def agency_from_signature(lines: list[Line]) -> str | None:
     """The agency printed above the closing date ("方正县工业信息科技局 / 2021年1月20日")."""
-    paras = [ln.text.strip() for ln in lines if not ln.grid and ln.text.strip()]
+    paras = _paragraph_texts(lines)
     for k in range(len(paras) - 1, max(len(paras) - 6, 0) - 1, -1):
         if (_DATE.fullmatch(nfkc(paras[k]).strip()) or _CN_DATE.fullmatch(paras[k])) and k > 0:
             cand = re.sub(r"\s+", "", paras[k - 1])
@@ -131,6 +139,11 @@ def agency_from_page(lines: list[Line]) -> str | None:
     return None
 
 
+def _paragraph_texts(lines: list[Line]) -> list[str]:
+    """The stripped texts of the lines that are not table rows, blank ones left out."""
+    return [text for text in (ln.text.strip() for ln in lines if not ln.grid) if text]
+
+
 def _cn_number(s: str) -> int:
     if "十" in s:
         a, _, b = s.partition("十")
@@ -141,7 +154,7 @@ def _cn_number(s: str) -> int:
 def published_date(lines: list[Line], year: int | None, meta_date: str | None = None) -> dt.date | None:
     """The date the report is signed with (its last standalone date line), else one printed under
     the title ("（2022年1月20日）", "发布日期：2022-01-20"), else a page's meta date."""
-    paras = [ln.text.strip() for ln in lines if not ln.grid and ln.text.strip()]
+    paras = _paragraph_texts(lines)
     for text in reversed(paras[-8:]):
         t = nfkc(text).strip()
         d = _date_in(t, whole=True)

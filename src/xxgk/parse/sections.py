@@ -20,6 +20,7 @@ _HEADING = re.compile(
     r"^\s*(?:第(?P<part>[一二三四五六])部分|[（(]?(?P<num>[一二三四五六1-6])[)）]?\s*[、.．,，\s]|(?P<bare>[一二三四五六])(?=[^\d是要则方]))"
 )
 MAX_HEADING = 48
+_HEADING_FIRST = frozenset("第一二三四五六")  # the Han characters `_HEADING` can start with
 
 
 @dataclass
@@ -42,7 +43,14 @@ def find_headings(lines: list[Line], ed: Edition) -> dict[int, Heading]:
     for i, line in enumerate(lines):
         if line.grid:
             continue
-        text = nfkc(line.text).strip()
+        raw = line.text
+        first = raw[:1] if raw[:1] and not raw[:1].isspace() else raw.lstrip()[:1]
+        if "\u4e00" <= first <= "\u9fff" and first not in _HEADING_FIRST:
+            # A Han character is its own NFKC form and composes with nothing: a line starting
+            # with one other than these cannot match `_HEADING` (most narrative lines; spares
+            # their normalisation).
+            continue
+        text = nfkc(raw).strip()
         if not text or len(text) > MAX_HEADING:
             continue
         m = _HEADING.match(text)

@@ -168,9 +168,21 @@ def _read(text: str, encoding: str, name: str, may_hide: bool = True,
     if not blocks:
         raise ReadError(name, _empty_problem(text))
     doc = Document(name=name, form="html", blocks=blocks, title=title, meta=meta)
-    if _is_traditional((doc.title or "") + doc.text()):
+    if _is_traditional(_script_text(doc)):
         doc.meta["script"] = "traditional"
     return doc
+
+
+def _script_text(doc: Document) -> str:
+    """The title and all printed text of `doc`, for `_is_traditional`: `doc.text()` without its
+    tabs and line breaks (neither is a Chinese character; one join instead of one per row)."""
+    parts = [doc.title or ""]
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts += [cell.text for row in block.rows for cell in row if not cell.spanned]
+    return "".join(parts)
 
 
 def _is_traditional(text: str) -> bool:
@@ -371,9 +383,18 @@ class _Page:
         self.last: dict[Element, int] = {}  # order of an element's last numbered descendant
         self._counter = 0
         structural = list(root.iter(*_STRUCTURAL_TAGS))
-        # (The skipped elements by a walk in C: cheaper than reading 700 tags in Python.)
-        self.skip_list: list[Element] = list(root.iter(*_SKIP_TAGS))
+        # The skipped elements by a walk in C (cheaper than reading 700 tags in Python); the
+        # same walk finds the tables, and so the tables that hold another table (their
+        # ancestors: `_has_nested_table`, without a walk of each table's cells).
+        found = list(root.iter(*_SKIP_TAGS, "table"))
+        tables = [el for el in found if el.tag == "table"]
+        self.skip_list: list[Element] = [el for el in found if el.tag != "table"] \
+            if tables else found
         self.skipped: set[Element] = set(self.skip_list)
+        self.nesting: set[Element] = set()
+        if len(tables) > 1:
+            for table in tables:
+                self.nesting.update(table.iterancestors("table"))
         hidden = _hidden(root) if may_hide else []
         self.skipped.update(hidden)
         # Tables may have their inline markup stripped (`_Flow._table`) unless a hidden element
@@ -423,7 +444,8 @@ class _Page:
         if cached is not None:
             return cached
         parent = el.getparent()
-        tag = _tag(el)
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""  # (`_tag`, reading the tag once)
         if parent is None:
             result = "/" + tag
         elif tag in ("body", "head"):
@@ -435,12 +457,13 @@ class _Page:
 
     def _position(self, parent: Element, el: Element) -> int:
         """1-based index of `el` among its parent's children of the same tag (computed per parent)."""
-        if el not in self._positions:
+        positions = self._positions
+        if el not in positions:
             counts: dict[object, int] = {}
             for child in parent:
-                counts[child.tag] = counts.get(child.tag, 0) + 1
-                self._positions[child] = counts[child.tag]
-        return self._positions[el]
+                tag = child.tag
+                positions[child] = counts[tag] = counts.get(tag, 0) + 1
+        return positions[el]
 
     def source(self, el: Element, line: int | None = None) -> Source:
         line = line if line is not None else el.sourceline
@@ -564,7 +587,7 @@ def _first_text(el: Element) -> tuple[int | None, str]:
     return None, ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Placed:
     """A block as read, with where it sits in the tree (for choosing the article)."""
 
@@ -612,10 +635,10 @@ class _Flow:
                 # Inline markup only: one paragraph, its text read in one call.
                 text = _tostring(el, method="text", encoding="unicode", with_tail=False) \
                     if len(el) else el.text
-                if text:
+                if text and not text.isspace():  # (a blank one would print nothing)
                     self._pieces.append(_piece(_Piece, (text, order, in_link, el, _INSIDE, 0)))
                     self._owner = owner
-                self._flush()
+                    self._flush()
                 page.leave(el)
                 return
         in_link = in_link or tag == "a"
@@ -635,7 +658,7 @@ class _Flow:
                 page.last.setdefault(child, last)
                 inside = _tostring(child, method="text", encoding="unicode", with_tail=False) \
                     if len(child) else child.text
-                if inside:
+                if inside and (self._pieces or not inside.isspace()):  # (as in `_add`)
                     if not self._pieces:
                         self._owner = owner
                     self._pieces.append(_piece(_Piece, (inside, last, in_link, child, _INSIDE, 0)))
@@ -653,10 +676,16 @@ class _Flow:
                 if k:
                     self._flush()
                 if part:
-                    self._add(part, pos, owner, in_link, False, el, how)
-                    self._pieces[-1] = self._pieces[-1]._replace(k=k)
+                    if not self._pieces:
+                        self._owner = owner
+                    self._pieces.append(_piece(_Piece, (part, pos, in_link, el, how, k)))
             return
         if not self._pieces:
+            if text.isspace():
+                # Blank text before a line's first piece (the line breaks between Word's
+                # paragraphs): the cleaned line would drop it, and the line's first piece, owner
+                # and links are those of the pieces with a letter.
+                return
             self._owner = owner
         self._pieces.append(_piece(_Piece, (text, pos, in_link, el, how, 0)))
 
@@ -685,7 +714,7 @@ class _Flow:
         if caption is not None:
             self.walk(caption, caption)
         rows, where = _rows(table, self.page.skipped)
-        if _has_nested_table(table, rows):
+        if _has_nested_table(self.page, table, rows):
             self._flow_cells(rows)
             return
         # A table that will be a grid (two rows or more, a row of two cells or more: a grid
@@ -771,8 +800,9 @@ def _rows(table: Element, skipped: set[Element]) -> tuple[list[tuple[Element, li
     return rows, where
 
 
-def _has_nested_table(table: Element, rows: list[tuple[Element, list[Element]]]) -> bool:
-    if next(table.iterdescendants("table"), None) is None:
+def _has_nested_table(page: _Page, table: Element, rows: list[tuple[Element, list[Element]]]
+                      ) -> bool:
+    if table not in page.nesting:  # no table below it
         return False
     return any(td.find(".//table") is not None for _, cells in rows for td in cells)
 
@@ -847,11 +877,14 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
                 low = td.tag.lower()
                 paths.append(f"{base}/{low}[{index[td]}]" if low not in ("body", "head")
                              else f"{base}/{low}")
-        spans = [(td.get("rowspan"), td.get("colspan")) for td in cells]
-        if spans.count((None, None)) == m and (not row or all(row)):
-            # The usual row: none of its cells spans, and cells from above (a label column's
-            # rowspan) take only its first positions (None: a position not taken yet; a
-            # GridCell is true): its cells follow them.
+        rowspans = [td.get("rowspan") for td in cells]
+        colspans = [td.get("colspan") for td in cells]
+        plain = rowspans.count(None) == m and colspans.count(None) == m
+        # Cells from above (a label column's rowspan) take only the row's first positions (None:
+        # a position not taken yet; a GridCell is true): the row's cells follow them.
+        follow = not row or all(row)
+        if follow and plain:
+            # The usual row: none of its cells spans.
             made = [GridCell(text, _source(Source, (td.sourceline, None, base + tail, None, None)))
                     for td, text, tail in zip(cells, texts[r], _TD_PATHS)] if paths is None else \
                 [GridCell(text, _source(Source, (td.sourceline, None, path, None, None)))
@@ -864,7 +897,22 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
             continue
         if paths is None:
             paths = [base + tail for tail in _TD_PATHS[:m]]
-        for td, text, path, (rs, cs) in zip(cells, texts[r], paths, spans):
+        if follow and rowspans.count(None) == m:
+            # Cells spanning columns only (a label over two columns, a row-wide heading): each
+            # is appended with its copies. (A merged cell's copies are one spanned GridCell:
+            # cells are never changed once read.)
+            append, extend = row.append, row.extend
+            for td, text, path, cs in zip(cells, texts[r], paths, colspans):
+                src = _source(Source, (td.sourceline, None, path, None, None))
+                append(GridCell(text, src))
+                colspan = 1 if cs is None else max(1, _COLSPAN(cs))
+                if colspan > 1:
+                    extend([GridCell(text, src, True)] * (colspan - 1))
+                count += colspan
+                if count > _MAX_CELLS:
+                    return None
+            continue
+        for td, text, path, rs, cs in zip(cells, texts[r], paths, rowspans, colspans):
             while c < len(row) and row[c] is not None:
                 c += 1
             src = _source(Source, (td.sourceline, None, path, None, None))
@@ -877,7 +925,7 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
             if rowspan == 1 and c == len(row):  # at the row's end: its positions are all free
                 row.append(GridCell(text, src))
                 if colspan > 1:
-                    row.extend([GridCell(text, src, True) for _ in range(colspan - 1)])
+                    row.extend([GridCell(text, src, True)] * (colspan - 1))
                 c += colspan
                 count += colspan
                 if count > _MAX_CELLS:
@@ -888,6 +936,7 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
                 c += 1
                 count += 1
                 continue
+            copy = None  # the merged cell's spanned copy, made for its first copy
             for dr in range(rowspan):
                 below = out[r + dr]
                 for dc in range(colspan):
@@ -895,7 +944,12 @@ def _grid(page: _Page, rows: list[tuple[Element, list[Element]]],
                     if at >= len(below):
                         below.extend([None] * (at + 1 - len(below)))
                     if below[at] is None:
-                        below[at] = GridCell(text, src, dr > 0 or dc > 0)
+                        if dr or dc:
+                            if copy is None:
+                                copy = GridCell(text, src, True)
+                            below[at] = copy
+                        else:
+                            below[at] = GridCell(text, src)
                         count += 1
             c += colspan
             if count > _MAX_CELLS:
@@ -982,13 +1036,21 @@ def _core(page: _Page, placed: list[_Placed]) -> Element:
 
 # `fold` converts Traditional characters itself, so short headings and titles compare too.
 _comparable = fold
+_CN_NUMERALS = frozenset("一二三四五六七八九十")  # what `_SECTION_HEADING` starts with, but digits
 
 
 def _is_marker(block: Block) -> bool:
     if isinstance(block, Paragraph):
-        if len(block.text) > 80:  # a heading, not prose (also spares OpenCC long paragraphs)
+        text = block.text
+        if len(text) > 80:  # a heading, not prose (also spares OpenCC long paragraphs)
             return False
-        folded = _comparable(block.text)
+        if "\u4e00" <= text[:1] <= "\u9fff":
+            # A Han character folds to what it folds to alone, at the start of the folded
+            # text: a numbered heading starts with a numeral (spares folding most lines).
+            first = _comparable(text[0])
+            if first and first[0] not in _CN_NUMERALS:
+                return False
+        folded = _comparable(text)
         return (len(folded) <= 40 and bool(_SECTION_HEADING.match(folded))
                 and any(k in folded for k in _SECTION_KEYS))
     # A report table's key is in its header: its first rows' text is the start of its whole
