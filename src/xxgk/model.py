@@ -20,7 +20,7 @@ Severity = Literal["error", "warning", "info"]
 Number = int | float
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One data cell. `value` is None for a blank/"—"/"/" cell (`raw` keeps what was printed) and
     for a cell the parser could not read (`status="missing"`)."""

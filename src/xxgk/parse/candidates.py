@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..document import Source
 from ..editions import ValueKind
@@ -30,9 +30,9 @@ EXTRA_GAPS = 1  # more blanks than the fewest tried for digits run together: see
 EXTRA_LIMIT = 300
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One column of one reading."""
+class Slot(NamedTuple):
+    """One column of one reading. Immutable; a tuple underneath, made in C where readings are
+    made by the hundred (`_slot(Slot, fields)`: a third of the time of an object's __init__)."""
 
     value: int | float | None
     raw: str | None
@@ -42,24 +42,13 @@ class Slot:
     unit: str | None = None
     rule: str | None = None  # a lost cell its row's own equation already determined
 
-    def __init__(self, value: int | float | None, raw: str | None, source: Source | None,
-                 lost: bool = False, unreadable: bool = False, unit: str | None = None,
-                 rule: str | None = None) -> None:
-        # One per cell of every reading: fields written straight into the instance dict (the
-        # generated frozen __init__ is twice as slow). Still frozen after construction.
-        d = self.__dict__
-        d["value"] = value
-        d["raw"] = raw
-        d["source"] = source
-        d["lost"] = lost
-        d["unreadable"] = unreadable
-        d["unit"] = unit
-        d["rule"] = rule
-
     @property
     def open(self) -> bool:
         """Still a variable: lost and not yet determined."""
         return self.lost and self.rule is None
+
+
+_slot = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -112,9 +101,9 @@ _RUN = re.compile(r"^(?P<sign>[增减]\s*|[+\-−])?(?P<int>\d+(?:,\d{3})+|\d+)(
 
 def _atom(piece: Piece, col: ColumnSpec) -> Slot:
     if piece.kind == "empty":
-        return Slot(None, piece.text.strip() or "", piece.source)
+        return _slot(Slot, (None, piece.text.strip() or "", piece.source, False, False, None, None))
     value, raw, unit, unreadable = _read_atom(piece.text, col.kind, col.default_unit)
-    return Slot(value, raw, piece.source, False, unreadable, unit)
+    return _slot(Slot, (value, raw, piece.source, False, unreadable, unit, None))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -149,10 +138,10 @@ def _atoms(tokens: list[Piece], cols: list[ColumnSpec]) -> tuple[Slot, ...]:
     slots = []
     for piece, col in zip(tokens, cols):
         if piece.kind == "empty":
-            slots.append(Slot(None, piece.text.strip() or "", piece.source))
+            slots.append(_slot(Slot, (None, piece.text.strip() or "", piece.source, False, False, None, None)))
         else:
             value, raw, unit, unreadable = read(piece.text, col.kind, col.default_unit)
-            slots.append(Slot(value, raw, piece.source, False, unreadable, unit))
+            slots.append(_slot(Slot, (value, raw, piece.source, False, unreadable, unit, None)))
     return tuple(slots)
 
 
@@ -207,7 +196,7 @@ class _Run:
                 # One mark per cell, or "——" as one cell.
                 cost = 0.0 if length == 1 or raw == "——" else 0.5
                 src = self.piece.source.sub(self.lead + off, self.lead + off + length)
-                yield length, Slot(None, raw, src), cost
+                yield length, _slot(Slot, (None, raw, src, False, False, None, None)), cost
             return
         for length in range(1, len(self.digits) - off + 1):
             p = self.digits[off:off + length]
@@ -227,7 +216,7 @@ class _Run:
             cost = 0.0
             if col.typical is not None:
                 cost = abs(math.log10(int(p) + 1) - math.log10(col.typical + 1))
-            yield length, Slot(v.value, raw, self.piece.source.sub(start, end), unit=v.unit), cost
+            yield length, _slot(Slot, (v.value, raw, self.piece.source.sub(start, end), False, False, v.unit, None)), cost
 
 
 def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
@@ -283,8 +272,8 @@ def readings(tokens: list[Piece], cols: list[ColumnSpec], gaps: GapKind,
                 del _READINGS[old]
         _READINGS[key] = found
     sources = [t.source for t in tokens]
-    made = [Slot(value, raw, _locate(at, sources), lost, unreadable, unit,
-                 None if rule is None else rules[rule])
+    made = [_slot(Slot, (value, raw, _locate(at, sources), lost, unreadable, unit,
+                         None if rule is None else rules[rule]))
             for value, raw, at, lost, unreadable, unit, rule in found[0]]
     return [Candidate(tuple([made[i] for i in index]), cost,
                       aside=aside, partial=partial, doubtful=doubtful)

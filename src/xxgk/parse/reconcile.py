@@ -15,7 +15,7 @@ import functools
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..rules import Equation
@@ -674,7 +674,7 @@ def row_resolver(keys: tuple[str, ...], eqs: tuple[Equation, ...]
             return c, full
         slots = list(c.slots)
         for k, rule in inferred.items():
-            slots[index[k]] = replace(slots[index[k]], value=vals[k], rule=rule)
+            slots[index[k]] = slots[index[k]]._replace(value=vals[k], rule=rule)
         return Candidate(tuple(slots), c.cost), full
 
     # What the result depends on besides the reading, for `candidates.readings` to remember it:
