@@ -16,6 +16,7 @@ a fresh process so their memory is their own:
 Peak memory is sampled from /proc every 0.2 s: the writer process alone, and the writer with
 its parser processes; so is the CPU time of the parser processes (the writer's own is exact).
 CPU time per report is the figure to compare on a busy machine, where wall times mean little.
+`--curve K`: the writer's RSS after every K reports of the full ingest, to see whether it grows.
 Prints a Markdown section for docs/performance.md.
 
     .venv/bin/python benchmarks/ingest.py                 # 10,000 reports, 2 workers
@@ -110,17 +111,23 @@ def phase_bare(files: list[str], workers: int) -> dict:
     return {"seconds": seconds, "parsed": ok, "cpu_writer": 0.0}
 
 
-def phase_ingest(files: list[str], workers: int, db: str) -> dict:
+def phase_ingest(files: list[str], workers: int, db: str, every: int = 0) -> dict:
     from xxgk.store import Library
+
+    curve: list[tuple[int, int]] = []  # (reports done, the writer's RSS)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if every and done % every == 0:
+            curve.append((done, _rss(os.getpid())))
 
     with Library.open(db) as lib:
         t, cpu = time.perf_counter(), time.process_time()
-        s = lib.ingest(files, workers=workers)
+        s = lib.ingest(files, workers=workers, progress=progress if every else None)
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         reports = lib.count_reports()
     return {"seconds": seconds, "ingested": s.ingested, "duplicates": s.duplicates,
             "failed": len(s.failed), "reports": reports, "failures": s.failed[:5],
-            "cpu_writer": cpu}
+            "cpu_writer": cpu, "curve": curve}
 
 
 # -- the orchestrator -------------------------------------------------------------------------
@@ -209,6 +216,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--keep", type=Path, help="keep the corpus and libraries in this folder")
+    ap.add_argument("--curve", type=int, default=0, metavar="K",
+                    help="the writer's RSS after every K reports of the full ingest")
     ap.add_argument("--phase", choices=("bare", "ingest"), help=argparse.SUPPRESS)
     ap.add_argument("--files", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -216,7 +225,7 @@ def main() -> None:
     if a.phase:
         files = Path(a.files).read_text(encoding="utf-8").split("\n")
         result = (phase_bare(files, a.workers) if a.phase == "bare"
-                  else phase_ingest(files, a.workers, a.db))
+                  else phase_ingest(files, a.workers, a.db, a.curve))
         print(json.dumps(result, ensure_ascii=False))
         return
 
@@ -237,7 +246,7 @@ def main() -> None:
     bare = run_phase(["--phase", "bare", "--files", str(lists["all"]), *common])
     print(f"bare parsing: {bare['seconds']:.1f} s", file=sys.stderr)
     full = run_phase(["--phase", "ingest", "--files", str(lists["all"]), "--db",
-                      f"sqlite:///{work / 'all.db'}", *common])
+                      f"sqlite:///{work / 'all.db'}", "--curve", str(a.curve), *common])
     print(f"ingest: {full['seconds']:.1f} s", file=sys.stderr)
     small = run_phase(["--phase", "ingest", "--files", str(lists["small"]), "--db",
                        f"sqlite:///{work / 'small.db'}", *common])
@@ -263,6 +272,9 @@ def main() -> None:
 
 ratio ingest / bare parsing: {full['seconds'] / bare['seconds']:.2f}× · failed files: {full['failed']} · memory {a.small} → {a.n} reports: writer {_mb(small['peak_main'])} → {_mb(full['peak_main'])}, with parsers {_mb(small['peak_all'])} → {_mb(full['peak_all'])}
 """)
+    if full["curve"]:
+        print("writer RSS by reports stored: " + " · ".join(
+            f"{done}: {_mb(rss)}" for done, rss in full["curve"]) + "\n")
     if full["failures"]:
         print("failures:", full["failures"], file=sys.stderr)
     if not a.keep:

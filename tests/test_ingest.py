@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import text
 
 from xxgk import ingest, parser_pool, synth
-from xxgk.store import Library
+from xxgk.store import Library, writer
 
 import library_support as support
 
@@ -389,3 +389,31 @@ def test_the_time_limit_must_be_a_number_of_seconds(tmp_path, monkeypatch):
                          env={**os.environ, ingest.TIMEOUT_VAR: "soon"})
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith("xxgk: XXGK_PARSE_TIMEOUT: 不是秒数")
+
+
+# -- memory ---------------------------------------------------------------------------------------
+def test_the_writer_keeps_few_agencies_and_finds_a_forgotten_one_again(db_url, tmp_path,
+                                                                       monkeypatch):
+    """A batch over more agencies than the writer remembers, year by year (so an agency comes
+    back after the others): the cache stays at its size, and an agency it forgot is found in the
+    library, not made again; reports, cross-year findings and counts as with room for all."""
+    files = sorted(support.REPORTS.iterdir(), key=lambda f: (f.stem[-4:], f.name))
+    with Library.open(f"sqlite:///{tmp_path / 'roomy.db'}") as roomy:
+        roomy.ingest(files)
+        expected = {(r.agency, r.year): (r.errors, r.warnings) for r in roomy.reports()}
+        agencies = sorted(a.name for a in roomy.agencies())
+    sizes: list[int] = []
+    commit = writer.Agencies.commit
+
+    def spy(self: writer.Agencies) -> None:
+        commit(self)
+        sizes.append(len(self))
+
+    monkeypatch.setattr(writer.Agencies, "commit", spy)
+    monkeypatch.setattr(ingest, "AGENCIES_KEPT", 2)
+    with Library.open(db_url) as lib:
+        s = lib.ingest(files)
+        assert (s.ingested, s.failed) == (len(files), [])
+        assert len(sizes) == len(files) and max(sizes) == 2 < len(agencies)
+        assert sorted(a.name for a in lib.agencies()) == agencies
+        assert {(r.agency, r.year): (r.errors, r.warnings) for r in lib.reports()} == expected

@@ -17,6 +17,7 @@ from xxgk.store import Library, resolve_url
 from xxgk.store import engine as engines
 from xxgk.store.findings import fingerprint
 from xxgk.store.models import Base
+from xxgk.store.writer import Agencies, AgencyRef
 
 import consistent
 
@@ -87,6 +88,23 @@ def test_agencies_are_found_by_any_name_folded(lib):
     assert (town.kind, town.level) == ("township", "township")
     assert lib.add_agency("桦川县财政局").kind == "department"
     assert lib.regions() == ["黑龙江省", "黑龙江省/佳木斯市", "黑龙江省/佳木斯市/桦川县"]
+
+
+def test_the_writers_agencies_are_the_committed_ones_used_last():
+    kept = Agencies(size=2)
+    a, b, c = (AgencyRef(i, name, None) for i, name in enumerate(("甲局", "乙局", "丙局")))
+    kept.put("甲局", a)
+    assert kept.get("甲局") is a  # the transaction under way finds what it made
+    kept.rollback()  # ... which does not exist when it does not commit
+    assert kept.get("甲局") is None and len(kept) == 0
+    kept.put("甲局", a)
+    kept.put("乙局", b)
+    kept.commit()
+    assert kept.get("甲局") is a  # used last: 乙局 is now the one to forget
+    kept.put("丙局", c)
+    kept.commit()
+    assert len(kept) == 2
+    assert (kept.get("乙局"), kept.get("甲局"), kept.get("丙局")) == (None, a, c)
 
 
 def test_changing_an_agencys_kind_moves_its_deadlines(lib):

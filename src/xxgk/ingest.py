@@ -40,7 +40,7 @@ from .store import agencies as agency_rules
 from .store.records import IngestResult, IngestSummary
 from .store.models import SourceFile
 from .store.records import UserInfo
-from .store.writer import (Actor, AgencyRef, Parsed, Recent, actor_of, cell_rows, sections_of,
+from .store.writer import (Actor, Agencies, Parsed, Recent, actor_of, cell_rows, sections_of,
                            store)
 from .textnorm import nfkc
 
@@ -55,6 +55,7 @@ MAX_ARCHIVE_TOTAL = 20 * 2**30  # announced uncompressed bytes of one archive
 MAX_NESTING = 2  # a zip inside a zip inside the archive given, no deeper
 WORKER_TASKS = 1000  # files a parser process reads before a fresh one takes over (memory)
 SMALL_BATCH = 16  # fewer documents than this are parsed in process: starting workers costs more
+AGENCIES_KEPT = 4096  # agencies the writer keeps: those used last (a nation has tens of thousands)
 _SKIP_NAMES = re.compile(r"(^|/)(__MACOSX|\.[^/]*|~\$[^/]*|Thumbs\.db|desktop\.ini)(/|$)", re.I)
 
 
@@ -305,7 +306,7 @@ class _Ingester:
             self.regions = agency_rules.known_regions(s)
             # An empty library holds no duplicates: no need to ask it about every file.
             self.empty = s.scalar(select(SourceFile.id).limit(1)) is None
-        self.agencies: dict[str, AgencyRef] = {}  # agencies met, committed
+        self.agencies = Agencies(AGENCIES_KEPT)  # agencies met last, committed
         self.recent = Recent()  # reports stored last: last year's report of the next file
 
     def state(self, sha256: str) -> str:
@@ -321,15 +322,16 @@ class _Ingester:
         if isinstance(got, Bad):
             return IngestResult(got.name, "failed", reason=got.reason)
         for attempt in range(2):
-            met = dict(self.agencies)
+            self.agencies.rollback()  # what a transaction that did not commit met may not exist
             try:
                 with self.lib.write() as s:
                     # A file found new before parsing is inserted without asking again (one
                     # query less per report); the second attempt asks.
                     result = store(s, got, self.actor, parser_version=PARSER_VERSION,
-                                   region=self.region, regions=self.regions, cache=met,
-                                   recent=self.recent, new_source=state == "new" and attempt == 0)
-                self.agencies = met  # committed: what it met exists now
+                                   region=self.region, regions=self.regions,
+                                   cache=self.agencies, recent=self.recent,
+                                   new_source=state == "new" and attempt == 0)
+                self.agencies.commit()  # committed: what it met exists now
                 return result
             except IntegrityError:
                 self.recent = Recent()  # it may hold what was just rolled back

@@ -125,6 +125,12 @@ def _fold(text: str) -> str:
     return _DROP.sub("", nfkc(text).translate(_fold_chars()))
 
 
+def fold_once(text: str) -> str:
+    """`fold` of a text met once (a report's narrative), not remembered: the memo of `fold`
+    would keep it, and in the batch writer, which is never replaced, fill up with them."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text).translate(_fold_chars()))
+
+
 @functools.lru_cache(maxsize=1)
 def _fold_chars() -> dict[int, str]:
     """Traditional → Simplified per character, then the variants (`_VARIANTS`): both tables as

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Finding, Number, Report, Section, Severity
-from ..textnorm import fold, nfkc_lines
+from ..textnorm import fold, fold_once, nfkc_lines
 from .context import Context
 from .deadline import agency_kind
 from .labels import num, plain
@@ -332,7 +332,7 @@ def _comparable_text(text: str) -> str:
     """Folded text without numbers: a copy with this year's figures filled in is still a copy.
     A few hundred remembered: a batch ingest compares each report with last year's, whose texts
     it folded when it stored that one."""
-    return _DIGITS.sub("", fold(text))
+    return _DIGITS.sub("", fold_once(text))
 
 
 def similarity(a: str, b: str) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,11 +168,52 @@ class AgencyRef:
     created: bool = False  # inserted by this transaction: it has no reports yet
 
 
+class Agencies:
+    """The agencies a writer has met, by folded name: the `size` used last. A national library
+    holds tens of thousands, and the reports of one agency come together in a batch, so a few
+    thousand spare nearly every lookup (one indexed query, ~20 µs, when missed). What a
+    transaction adds is set aside until `commit()`; `rollback()` drops it (it may not exist).
+    (Unbounded and copied per transaction, the cache cost the writer ~0.2 KB per agency for the
+    whole batch, and the copy 0.18 ms per report at 50,000 agencies.)"""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._items: OrderedDict[str, AgencyRef] = OrderedDict()  # committed, least recent first
+        self._new: dict[str, AgencyRef] = {}  # met by the transaction under way
+
+    def get(self, key: str) -> AgencyRef | None:
+        ref = self._new.get(key)
+        if ref is None:
+            ref = self._items.get(key)
+            if ref is not None:
+                self._items.move_to_end(key)
+        return ref
+
+    def put(self, key: str, ref: AgencyRef) -> None:
+        self._new[key] = ref
+
+    def commit(self) -> None:
+        """The transaction committed: what it met exists."""
+        for key, ref in self._new.items():
+            self._items[key] = ref
+            self._items.move_to_end(key)
+        self._new.clear()
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def rollback(self) -> None:
+        self._new.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 def _agency(s: Session, name: str, region: str | None, regions: set[str] | None,
-            cache: dict[str, AgencyRef] | None) -> AgencyRef:
+            cache: Agencies | None) -> AgencyRef:
     key = fold(name)
-    if cache is not None and key in cache:
-        return cache[key]
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        return cached
     found = s.connection().execute(_AGENCY_BY_NAME, {"k": key}).first() if key else None
     if found is not None:
         ref = AgencyRef(found[0], found[1], found[2])
@@ -185,16 +227,16 @@ def _agency(s: Session, name: str, region: str | None, regions: set[str] | None,
             regions.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     if cache is not None:
         # What the next transactions find: an agency that exists, with whatever reports.
-        cache[key] = AgencyRef(ref.id, ref.name, ref.kind)
+        cache.put(key, AgencyRef(ref.id, ref.name, ref.kind))
     return ref
 
 
 def store(s: Session, p: Parsed, actor: Actor, *, parser_version: str,
           region: str | None = None, regions: set[str] | None = None,
-          cache: dict[str, AgencyRef] | None = None, recent: Recent | None = None,
+          cache: Agencies | None = None, recent: Recent | None = None,
           new_source: bool = False) -> IngestResult:
-    """Store `p`; the caller commits. `cache` (folded name → agency) must be dropped by the
-    caller when the transaction does not commit. `new_source`: the caller found no stored file
+    """Store `p`; the caller commits. The caller tells `cache` (agencies met) whether the
+    transaction committed (`commit()` / `rollback()`). `new_source`: the caller found no stored file
     with this hash before parsing it, so the source is inserted without looking again; should it
     have been stored since, its unique hash fails the insert and the caller tries again without."""
     conn = s.connection()
