@@ -102,6 +102,8 @@ class _T3Walker:
         self.order = 0
         self.outcomes_seen = False  # a bare "总计" row label comes after the outcome rows
         self.positions: dict[int, dict[str, int]] = {}  # table → column key → grid column
+        self.header_cols: dict[int, frozenset[int]] = {}  # table → its header's grid columns
+        self.column_keys = [c.key for c in ed.t3_columns]
         self.data_started: set[int] = set()
         self.exact_tables: set[int] = set()  # unreliable-blank tables whose rows are exact
         # Running text: a line of values with no row label after a row that already has its
@@ -171,12 +173,12 @@ class _T3Walker:
         if line.aligned:
             self.header(line)
         found = self.row_in(line.pieces)
-        labels, values = line.labels(), line.values()
-        if found is None and values and labels and not (line.blanks_reliable and line.aligned):
+        if found is None and not (line.blanks_reliable and line.aligned) and line.values() \
+                and line.labels():
             found = self._split_label(lines, k)
         if found is None:
             current = self.current
-            if values and current is not None and not current.tokens and (
+            if current is not None and not current.tokens and line.values() and (
                     current.grid or (k > 0 and any(p is current.label for p in lines[k - 1].pieces))):
                 # Values printed on the line after a label split over two lines (PDF text; a
                 # browser's copy of a cell with a line break: the label's head is a paragraph).
@@ -184,7 +186,7 @@ class _T3Walker:
                 current.grid, current.blanks_reliable = True, line.blanks_reliable
             return
         i, key = found
-        label = line.pieces[i] if i >= 0 else labels[0]
+        label = line.pieces[i] if i >= 0 else line.labels()[0]
         pos = self.positions.get(line.table) if line.aligned else None
         at = i if i >= 0 else max(j for j, p in enumerate(line.pieces) if p.kind == "label")
         reliable = line.blanks_reliable or line.table in self.exact_tables
@@ -192,11 +194,12 @@ class _T3Walker:
             self.data_started.add(line.table)
             by_col = {p.col: p for p in line.pieces if p.kind != "label"}
             tokens = []
-            for c in self.ed.t3_columns:
-                col = pos[c.key]
+            for col in [pos[c] for c in self.column_keys]:
                 got = by_col.get(col)
                 tokens.append(got if got is not None else Piece("", "empty", label.source, col=col))
-            at_header = set(pos.values())
+            at_header = self.header_cols.get(line.table)
+            if at_header is None:  # (the header's positions hold once data rows started)
+                at_header = self.header_cols[line.table] = frozenset(pos.values())
             if any(p.kind == "value" and not p.spanned and p.col not in at_header for p in line.pieces):
                 # Values outside the header's columns: the header was printed as a table of its
                 # own with other column widths (a header table over a body table, merged into one
