@@ -284,13 +284,16 @@ def per_file_seconds() -> float:
     return seconds
 
 
-def from_lost(lost: Lost, seconds: float) -> Bad:
-    """The failure line of a file whose parser process ran out of time, died or was stopped."""
-    if lost.why == "timeout":
-        return Bad(lost.name, f"解析超时（超过 {seconds:g} 秒）/ parsing took longer than "
-                              f"{seconds:g} s")
-    return Bad(lost.name, f"解析进程意外终止（{lost.detail}，文件可能已损坏）/ the parser process "
-                          f"died on this file ({lost.detail}; it may be corrupt)")
+def settled(got: Parsed | Bad | Lost, seconds: float) -> Parsed | Bad:
+    """What a parse gave, a file whose parser ran out of time, died or was stopped being its
+    failure line."""
+    if not isinstance(got, Lost):
+        return got
+    if got.why == "timeout":
+        return Bad(got.name, f"解析超时（超过 {seconds:g} 秒）/ parsing took longer than "
+                             f"{seconds:g} s")
+    return Bad(got.name, f"解析进程意外终止（{got.detail}，文件可能已损坏）/ the parser process "
+                         f"died on this file ({got.detail}; it may be corrupt)")
 
 
 # -- the batch --------------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def ingest(lib: "Library", paths: Sequence[str | Path], *, workers: int = 1,
                 finished(job)
             else:
                 got = parse_in_process(parse_one, job.name, job.data, seconds)
-                finished(ing.save(from_lost(got, seconds) if isinstance(got, Lost) else got, job.state))
+                finished(ing.save(settled(got, seconds), job.state))
     else:
         _pooled(ing, todo(), workers, seconds, finished)
     summary.seconds = time.perf_counter() - started
@@ -428,7 +431,7 @@ def _pooled(ing: _Ingester, jobs: Iterator[_Job | IngestResult], workers: int, s
                 return
             _, state, ticket = entry
             got = pool.result(ticket)
-            finished(ing.save(from_lost(got, seconds) if isinstance(got, Lost) else got, state))
+            finished(ing.save(settled(got, seconds), state))
 
         for job in jobs:
             pending.append(job if isinstance(job, IngestResult) else
@@ -462,7 +465,7 @@ class IsolatedParser:
             except Exception as e:  # the pool itself broke (no process could start): this file
                 self._close()       # fails, the next one gets a fresh process
                 return Bad(name, f"内部错误 internal error: {type(e).__name__}: {e}"[:300])
-        return from_lost(got, seconds) if isinstance(got, Lost) else got
+        return settled(got, seconds)
 
     def close(self) -> None:
         with self._lock:

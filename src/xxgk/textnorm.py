@@ -122,13 +122,18 @@ fold = _Folded().__getitem__
 
 
 def _fold(text: str) -> str:
-    return _DROP.sub("", nfkc(text).translate(_fold_chars()))
+    return _folded(nfkc(text))
 
 
 def fold_once(text: str) -> str:
-    """`fold` of a text met once (a report's narrative), not remembered: the memo of `fold`
-    would keep it, and in the batch writer, which is never replaced, fill up with them."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).translate(_fold_chars()))
+    """`fold` of a text met once (a report's narrative), not remembered (nor its NFKC form): the
+    memos would keep it, and in the batch writer, which is never replaced, fill up with them."""
+    return _folded(unicodedata.normalize("NFKC", text))
+
+
+def _folded(normalized: str) -> str:
+    """The comparable form of a text already in NFKC."""
+    return _DROP.sub("", normalized.translate(_fold_chars()))
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import values as cellvalues
-from ..editions import Edition
+from ..editions import Edition, per_edition
 from ..model import Cell, Finding
 from .context import Context
 from .labels import cell_zh, num, plain
@@ -49,21 +49,15 @@ def units(ctx: Context) -> list[Finding]:
     return out
 
 
-_MONEY: dict[int, tuple[Edition, list[tuple[str, str | None]]]] = {}
-
-
+@per_edition
 def _money_cells(ed: Edition) -> list[tuple[str, str | None]]:
-    """The edition's amount cells, in order, with the unit their column header prints. Made once
-    per edition object (looked up by identity; the object is kept, so its id is not reused)."""
-    got = _MONEY.get(id(ed))
-    if got is None or got[0] is not ed:
-        cells = []
-        for key, spec in ed.cells.items():
-            if spec.kind == "money":
-                header = _HEADER_UNIT.search(spec.label)
-                cells.append((key, header.group(1) if header else None))
-        got = _MONEY[id(ed)] = (ed, cells)
-    return got[1]
+    """The edition's amount cells, in order, with the unit their column header prints."""
+    cells = []
+    for key, spec in ed.cells.items():
+        if spec.kind == "money":
+            header = _HEADER_UNIT.search(spec.label)
+            cells.append((key, header.group(1) if header else None))
+    return cells
 
 
 def _unit_findings(ed: str, key: str, cell: Cell, header_unit: str | None) -> list[Finding]:

@@ -205,3 +205,21 @@ def for_year(year: int) -> Edition:
         if ed.covers(year):
             return ed
     return get(EDITION_KEYS[0])
+
+
+def per_edition(fn):
+    """Remember fn(ed, *args) per edition object (editions are made once, and hashing one
+    hashes all its data: looked up by identity; the object is kept, so its id stays its own)."""
+    memo: dict[tuple, tuple[Edition, object]] = {}
+
+    @functools.wraps(fn)
+    def remembered(ed: Edition, *args):
+        key = (id(ed), *args)
+        got = memo.get(key)
+        if got is None or got[0] is not ed:
+            if len(memo) >= 4096:
+                memo.clear()
+            got = memo[key] = (ed, fn(ed, *args))
+        return got[1]
+
+    return remembered

@@ -67,16 +67,22 @@ class Outcome:
 
 def _residual(e: Equation, vals: dict) -> int | float:
     """`e.residual` with lost cells as 0, without building a mapping (the search's inner loop)."""
-    plus = minus = 0
-    for k in e.plus:
+    return _rounded(_side(e.plus, vals, []) - _side(e.minus, vals, []))
+
+
+def _side(keys: tuple[str, ...], vals: dict, lost: list[str]) -> int | float:
+    """The sum of one side of an equation, lost cells as 0 and added to `lost`."""
+    s = 0
+    for k in keys:
         v = vals.get(k)
-        if v and v is not LOST:
-            plus += v
-    for k in e.minus:
-        v = vals.get(k)
-        if v and v is not LOST:
-            minus += v
-    s = plus - minus
+        if v is LOST:
+            lost.append(k)
+        elif v:
+            s += v
+    return s
+
+
+def _rounded(s: int | float) -> int | float:
     return round(s, 6) if isinstance(s, float) else s
 
 
@@ -94,24 +100,10 @@ _EQ_KEYS: dict[Equation, tuple[str, ...]] = {}
 def _solve_one(e: Equation, vals: dict) -> tuple[str, object, list[str]]:
     """Outcome of one equation given `vals`: ("wait"|"ok"|"broken"|"set", value, its lost
     cells). One pass over its cells: the search's inner loop."""
-    plus = minus = 0
     lost: list[str] = []
-    for k in e.plus:
-        v = vals.get(k)
-        if v is LOST:
-            lost.append(k)
-        elif v:
-            plus += v
+    plus = _side(e.plus, vals, lost)
     lost_plus = len(lost)
-    for k in e.minus:
-        v = vals.get(k)
-        if v is LOST:
-            lost.append(k)
-        elif v:
-            minus += v
-    r = plus - minus
-    if isinstance(r, float):
-        r = round(r, 6)
+    r = _rounded(plus - _side(e.minus, vals, lost))
     if not lost:
         return ("ok", None, lost) if abs(r) < 1e-6 else ("broken", None, lost)
     same_side = lost_plus == 0 or lost_plus == len(lost)

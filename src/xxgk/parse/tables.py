@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..editions import Edition
+from ..editions import Edition, per_edition
 from ..textnorm import fold
 from .candidates import Candidate, ColumnSpec, GapKind, readings
 from .labels import T2Labels, T3Labels
@@ -385,25 +385,7 @@ def drop_if_unordered(obs: TableObservation, ncols: Callable[[str], int], over: 
         obs.unordered += empty + overfull
 
 
-def _per_edition(fn):
-    """Remember fn(ed, *args) per edition object (editions are made once, and hashing one
-    hashes all its data: looked up by identity)."""
-    memo: dict[tuple, tuple[Edition, object]] = {}
-
-    @functools.wraps(fn)
-    def remembered(ed: Edition, *args):
-        key = (id(ed), *args)
-        got = memo.get(key)
-        if got is None or got[0] is not ed:
-            if len(memo) >= 4096:
-                memo.clear()
-            got = memo[key] = (ed, fn(ed, *args))
-        return got[1]
-
-    return remembered
-
-
-@_per_edition
+@per_edition
 def _t3_columns(ed: Edition) -> list[ColumnSpec]:
     return [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
                        sum_of=len(ed.t3_columns) - 1 if c.key == "total" else 0,
@@ -411,7 +393,7 @@ def _t3_columns(ed: Edition) -> list[ColumnSpec]:
             for c in ed.t3_columns]
 
 
-@_per_edition
+@per_edition
 def _t3_keys(ed: Edition, row: str) -> tuple[str, ...]:
     return tuple(f"t3.{row}.{c.key}" for c in ed.t3_columns)
 
@@ -498,7 +480,7 @@ def t4_choice(o: Observed | None, ed: Edition, eqs: tuple[Equation, ...]) -> dic
     return {"t4": RowChoice(keys, cands)} if cands else {}
 
 
-@_per_edition
+@per_edition
 def _t4_columns(ed: Edition) -> tuple[tuple[str, ...], list[ColumnSpec]]:
     keys = tuple(f"t4.{g.key}.{c.key}" for g in ed.t4_groups for c in ed.t4_columns)
     cols = [ColumnSpec("count", gap_cost=_GAP_COST.get(c.key, 3.0),
@@ -630,7 +612,7 @@ def _ncols(ed: Edition, row_key: str) -> int:
     return len(_block(ed, row_key.split(".")[0]).columns)
 
 
-@_per_edition
+@per_edition
 def _t2_specs(ed: Edition, bkey: str, order: tuple[str, ...], units: tuple[str | None, ...]
               ) -> list[ColumnSpec]:
     """The columns of a table-2 block in printed order, with the units their headers print."""
